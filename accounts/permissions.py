@@ -1,0 +1,205 @@
+"""The one place that answers: may this person do this to this object?
+
+Every view, API endpoint, admin action and task asks ``can()`` or ``require()``; nothing else
+decides about permissions. Department-level rights are django-guardian object permissions on
+``Department`` (kept in step with the person's memberships); city-wide roles hold their rights
+in every department. Rules that depend on the object itself (for example: nobody approves their
+own post) are registered here with ``@rule``.
+
+Lists are filtered with ``department_ids_with()``, so another department's object is simply not
+found (404) rather than forbidden (403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import CITY_WIDE_ROLES, ROLE_PERMISSIONS, DepartmentPermission, Role
+
+_CACHE_ATTRIBUTE = "_newsroom_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may do, read once per request from memberships and guardian."""
+
+    roles_by_department: dict[int, frozenset[str]] = field(default_factory=dict)
+    permissions_by_department: dict[int, frozenset[str]] = field(default_factory=dict)
+    city_wide_permissions: frozenset[str] = frozenset()
+    city_wide_roles: frozenset[str] = frozenset()
+    is_superuser: bool = False
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset().union(*self.roles_by_department.values(), self.city_wide_roles)
+
+
+def access_of(user) -> Access:
+    """The person's access, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Access()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    from .models import DepartmentUserObjectPermission, Membership
+
+    roles: dict[int, set[str]] = {}
+    for department_id, role in Membership.objects.filter(
+        user=user, department__is_active=True
+    ).values_list("department_id", "role"):
+        roles.setdefault(department_id, set()).add(role)
+    permissions: dict[int, set[str]] = {}
+    for department_id, codename in DepartmentUserObjectPermission.objects.filter(
+        user=user, content_object__is_active=True
+    ).values_list("content_object_id", "permission__codename"):
+        permissions.setdefault(department_id, set()).add(codename)
+    city_wide_roles = frozenset(
+        role for held in roles.values() for role in held if role in CITY_WIDE_ROLES
+    )
+    city_wide_permissions = frozenset().union(
+        *(ROLE_PERMISSIONS[role] for role in city_wide_roles)
+    )
+    access = Access(
+        roles_by_department={key: frozenset(value) for key, value in roles.items()},
+        permissions_by_department={key: frozenset(value) for key, value in permissions.items()},
+        city_wide_permissions=city_wide_permissions,
+        city_wide_roles=city_wide_roles,
+        is_superuser=user.is_superuser,
+    )
+    setattr(user, _CACHE_ATTRIBUTE, access)
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached access, e.g. after the person's memberships changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+class AllDepartments:
+    """Stands for "every department" where a list of department ids is expected."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "AllDepartments()"
+
+
+ALL_DEPARTMENTS = AllDepartments()
+
+
+def department_ids_with(user, permission: str) -> set[int] | AllDepartments:
+    """The departments in which the person holds ``permission``."""
+    access = access_of(user)
+    if permission in access.city_wide_permissions:
+        return ALL_DEPARTMENTS
+    return {
+        department_id
+        for department_id, held in access.permissions_by_department.items()
+        if permission in held
+    }
+
+
+def filter_by_department(queryset, user, permission: str, field_name: str = "department"):
+    """Narrow ``queryset`` to objects of departments in which the person holds ``permission``."""
+    ids = department_ids_with(user, permission)
+    if isinstance(ids, AllDepartments):
+        return queryset
+    return queryset.filter(**{f"{field_name}__in": ids})
+
+
+def has_department_permission(user, permission: str, department) -> bool:
+    if department is None:
+        return False
+    department_id = department if isinstance(department, int) else department.pk
+    access = access_of(user)
+    if permission in access.city_wide_permissions:
+        return True
+    return permission in access.permissions_by_department.get(department_id, frozenset())
+
+
+def has_role(user, role: str, department=None) -> bool:
+    """Whether the person holds ``role`` (in ``department``, if given; city-wide roles anywhere)."""
+    access = access_of(user)
+    if role in access.city_wide_roles:
+        return True
+    if department is None:
+        return any(role in held for held in access.roles_by_department.values())
+    department_id = department if isinstance(department, int) else department.pk
+    return role in access.roles_by_department.get(department_id, frozenset())
+
+
+def has_any_role(user, roles) -> bool:
+    return any(has_role(user, role) for role in roles)
+
+
+# --- Object rules ---------------------------------------------------------------------------
+Rule = Callable[[Any, Any], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    """Register the rule that decides ``action`` (dotted, e.g. ``post.approve``)."""
+
+    def register(function: Rule) -> Rule:
+        if action in _RULES:
+            raise ValueError(f"A rule for {action!r} is already registered.")
+        _RULES[action] = function
+        return function
+
+    return register
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    try:
+        decide = _RULES[action]
+    except KeyError:
+        raise ValueError(f"No permission rule for {action!r}.") from None
+    return bool(decide(user, obj))
+
+
+def require(user, action: str, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may do ``action`` on ``obj``."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def registered_actions() -> list[str]:
+    return sorted(_RULES)
+
+
+P = DepartmentPermission
+
+
+@rule("department.view")
+def _view_department(user, department) -> bool:
+    return has_department_permission(user, P.VIEW_WORK, department)
+
+
+@rule("department.manage")
+def _manage_department(user, department) -> bool:
+    return has_department_permission(user, P.MANAGE, department)
+
+
+@rule("newsroom.view_city_wide")
+def _view_city_wide(user, _obj) -> bool:
+    return has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN))
+
+
+@rule("audit.view")
+def _view_audit(user, _obj) -> bool:
+    # Heads see their department's trail; duty editors and administrators see everything.
+    return has_any_role(user, (Role.HEAD, Role.DUTY_EDITOR, Role.ADMIN))
+
+
+@rule("admin.access")
+def _admin_access(user, _obj) -> bool:
+    return user.is_staff and (user.is_superuser or has_role(user, Role.ADMIN))

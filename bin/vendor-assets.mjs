@@ -1,0 +1,20 @@
+// Copies the front-end libraries the templates use from node_modules/ to static/vendor/,
+// so the app serves them itself: no CDN at run time (offline servers, DSGVO).
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const files = {
+  "pico/pico.min.css": "@picocss/pico/css/pico.min.css",
+  "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+};
+
+const target = join(root, "static", "vendor");
+rmSync(target, { recursive: true, force: true });
+for (const [destination, source] of Object.entries(files)) {
+  const to = join(target, destination);
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(join(root, "node_modules", source), to);
+}
+console.log(`vendor-assets: ${Object.keys(files).length} files in static/vendor/`);

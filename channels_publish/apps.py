@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsPublishConfig(AppConfig):
+    name = "channels_publish"
+    verbose_name = _("Kanäle und Veröffentlichung")

@@ -1,0 +1,42 @@
+"""Small request middleware of the newsroom."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from . import audit
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the newsroom never uses (camera, microphone, location…)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def client_ip(request) -> str | None:
+    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    """Make the client's address available to audit entries written during the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = audit.set_request_context(audit.RequestContext(ip_address=client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.reset_request_context(token)

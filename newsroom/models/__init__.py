@@ -1,0 +1,3 @@
+from .audit import AuditLogEntry
+
+__all__ = ["AuditLogEntry"]

@@ -1,0 +1,25 @@
+"""The English catalogue keeps in step with the German message ids."""
+
+import re
+from pathlib import Path
+
+import polib
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale/en/LC_MESSAGES/django.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
+
+
+def test_every_message_is_translated():
+    catalogue = polib.pofile(str(CATALOGUE))
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert not untranslated, untranslated
+    assert not fuzzy, fuzzy
+
+
+def test_translations_keep_their_placeholders():
+    catalogue = polib.pofile(str(CATALOGUE))
+    for entry in catalogue.translated_entries():
+        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
+            PLACEHOLDER.findall(entry.msgstr)
+        ), entry.msgid
