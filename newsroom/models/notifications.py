@@ -1,0 +1,38 @@
+"""In-app notifications (the bell), mirrored by email."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    REVIEW_REQUESTED = "review_requested", _("Beitrag wartet auf Freigabe")
+    REVIEW_REMINDER = "review_reminder", _("Freigabe bald fällig")
+    POST_APPROVED = "post_approved", _("Beitrag freigegeben")
+    CHANGES_REQUESTED = "changes_requested", _("Änderungen erbeten")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    post = models.ForeignKey(
+        "newsroom.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message
