@@ -179,6 +179,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "review-reminders": {
+        "task": "newsroom.tasks.remind_due_reviews",
+        "schedule": timedelta(minutes=5),
+    },
     "scheduler-heartbeat": {
         "task": "newsroom.tasks.scheduler_heartbeat",
         "schedule": timedelta(seconds=15),
@@ -268,6 +272,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 NEWSROOM_PUBLIC_MEDIA_BASE_URL = env_str(
     "NEWSROOM_PUBLIC_MEDIA_BASE_URL", f"{NEWSROOM_BASE_URL}{MEDIA_URL}"
 )
+MEDIA_MAX_IMAGE_BYTES = env_int("MEDIA_MAX_IMAGE_BYTES", 25 * 1024 * 1024)
+MEDIA_MAX_IMAGE_PIXELS = env_int("MEDIA_MAX_IMAGE_PIXELS", 50_000_000)
+MEDIA_MAX_VIDEO_BYTES = env_int("MEDIA_MAX_VIDEO_BYTES", 512 * 1024 * 1024)
+MEDIA_MAX_VIDEO_SECONDS = env_int("MEDIA_MAX_VIDEO_SECONDS", 60 * 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
