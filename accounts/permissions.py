@@ -203,3 +203,87 @@ def _view_audit(user, _obj) -> bool:
 @rule("admin.access")
 def _admin_access(user, _obj) -> bool:
     return user.is_staff and (user.is_superuser or has_role(user, Role.ADMIN))
+
+
+# --- Posts ----------------------------------------------------------------------------------
+def _editor_ids(post) -> set[int]:
+    # Prefetched by review lists; one query otherwise.
+    return {user.pk for user in post.editors.all()}
+
+
+def is_author_or_editor(user, post) -> bool:
+    """Four eyes: whoever wrote or changed the version under review may not approve it."""
+    return post.author_id == user.pk or user.pk in _editor_ids(post)
+
+
+@rule("post.view")
+def _view_post(user, post) -> bool:
+    return has_department_permission(user, P.VIEW_WORK, post.department_id)
+
+
+@rule("post.create")
+def _create_post(user, department) -> bool:
+    return has_department_permission(user, P.DRAFT_POST, department)
+
+
+@rule("post.edit")
+def _edit_post(user, post) -> bool:
+    return has_department_permission(user, P.DRAFT_POST, post.department_id)
+
+
+@rule("post.submit")
+def _submit_post(user, post) -> bool:
+    return has_department_permission(user, P.DRAFT_POST, post.department_id)
+
+
+@rule("post.review")
+def _review_post(user, post) -> bool:
+    """Approve or request changes: a head of the post's department or a duty editor, and never
+    the author or anyone who edited the version under review."""
+    return has_department_permission(
+        user, P.APPROVE_POST, post.department_id
+    ) and not is_author_or_editor(user, post)
+
+
+@rule("post.withdraw")
+def _withdraw_post(user, post) -> bool:
+    return has_department_permission(
+        user, P.DRAFT_POST, post.department_id
+    ) or has_department_permission(user, P.APPROVE_POST, post.department_id)
+
+
+@rule("post.reschedule_approved")
+def _reschedule_approved(user, post) -> bool:
+    # Duty editors may move an approved post in time without a new review (audited).
+    return has_role(user, Role.DUTY_EDITOR)
+
+
+@rule("post.comment")
+def _comment_post(user, post) -> bool:
+    return has_department_permission(user, P.VIEW_WORK, post.department_id)
+
+
+@rule("review_queue.view")
+def _view_review_queue(user, _obj) -> bool:
+    return bool(department_ids_with(user, P.APPROVE_POST))
+
+
+# --- Media ----------------------------------------------------------------------------------
+@rule("media.view")
+def _view_media(user, asset) -> bool:
+    return has_department_permission(user, P.VIEW_WORK, asset.department_id)
+
+
+@rule("media.upload")
+def _upload_media(user, department) -> bool:
+    return has_department_permission(user, P.DRAFT_POST, department)
+
+
+@rule("media.library")
+def _media_library(user, _obj) -> bool:
+    return bool(department_ids_with(user, P.VIEW_WORK))
+
+
+@rule("posts.list")
+def _list_posts(user, _obj) -> bool:
+    return bool(department_ids_with(user, P.DRAFT_POST))
