@@ -23,6 +23,10 @@ class NavigationEntry:
 # Apps append their entries here at import time (order of appearance).
 ENTRIES: list[NavigationEntry] = [
     NavigationEntry(_("Start"), "home"),
+    NavigationEntry(_("Meine Beiträge"), "newsroom:post_list", "posts.list"),
+    NavigationEntry(_("Freigaben"), "approvals:queue", "review_queue.view"),
+    NavigationEntry(_("Mediathek"), "newsroom:media_list", "media.library"),
+    NavigationEntry(_("Protokoll"), "newsroom:audit_log", "audit.view"),
 ]
 TRAILING_ENTRIES: list[NavigationEntry] = [
     NavigationEntry(_("Verwaltung"), "admin:index", "admin.access"),

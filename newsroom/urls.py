@@ -10,6 +10,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("newsroom.web.urls")),
+    path("review/", include("approvals.urls")),
+    path("api/", include("newsroom.api.urls")),
     path("admin/", admin.site.urls),
     # Uploaded media are served by the app itself (Instagram fetches them by URL).
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

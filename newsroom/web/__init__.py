@@ -1,0 +1,1 @@
+"""The newsroom's browser pages: posts, composer, media library, notifications, audit log."""
