@@ -305,8 +305,9 @@ _HASHTAG = re.compile(r"(?<![\w&])[#＃](?![\ufe0f\u20e3])\w*[^\W\d_]\w*")
 _MENTION = re.compile(r"(?<![\w@＠.])[@＠][A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 
 
-def _normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _normalize_newlines(text: str | None) -> str:
+    # ``or ""``: a nullable model field may hand in None for "nothing written yet".
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _without_urls(text: str) -> str:
@@ -407,7 +408,7 @@ class _Checker:
             self.add(
                 ERROR,
                 "text_required",
-                _("Bitte schreiben Sie einen Text; für %(network)s ist er Pflicht.")
+                _("Bitte schreiben Sie einen Text – im Kanal „%(network)s“ ist er Pflicht.")
                 % {"network": self.network},
                 "text",
             )
@@ -549,7 +550,7 @@ class _Checker:
             self.add(
                 ERROR,
                 "title_required",
-                _("Bitte geben Sie einen Titel ein; für %(network)s ist er Pflicht.")
+                _("Bitte geben Sie einen Titel ein – im Kanal „%(network)s“ ist er Pflicht.")
                 % {"network": self.network},
                 "title",
             )
@@ -714,7 +715,7 @@ class _Checker:
 
     def check_image(self, image: MediaFacts, name: str) -> None:
         limits = self.limits
-        alt_text = image.alt_text.strip()
+        alt_text = (image.alt_text or "").strip()
         if not alt_text:
             self.add(
                 ERROR,
