@@ -287,3 +287,9 @@ def _media_library(user, _obj) -> bool:
 @rule("posts.list")
 def _list_posts(user, _obj) -> bool:
     return bool(department_ids_with(user, P.DRAFT_POST))
+
+
+# --- Channels -------------------------------------------------------------------------------
+@rule("channel.manage")
+def _manage_channel(user, _account) -> bool:
+    return has_role(user, Role.ADMIN)

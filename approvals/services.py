@@ -8,7 +8,6 @@ same transaction, and notifies after commit.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,14 +53,6 @@ ARCHIVABLE_STATES = frozenset({
 })
 
 
-def post_url(post: Post) -> str:
-    return reverse("newsroom:post_detail", kwargs={"pk": post.pk})
-
-
-def review_url(post: Post) -> str:
-    return reverse("approvals:review", kwargs={"pk": post.pk})
-
-
 def set_status(post: Post, status: str, *, expected: set[str] | frozenset[str] | None = None,
                **fields) -> None:
     """Change the status with a conditional update; ``Conflict`` if someone else was faster."""
@@ -95,7 +86,6 @@ def _ask_approvers(post: Post) -> None:
         message=_("„%(title)s“ (%(department)s) wartet auf Ihre Freigabe.")
         % {"title": post.title, "department": post.department.name},
         post=post,
-        url=review_url(post),
     )
 
 
@@ -169,7 +159,6 @@ def approve(*, actor, post: Post, expected_version: int | None = None) -> Review
             message=_("„%(title)s“ wurde von %(approver)s freigegeben.")
             % {"title": locked.title, "approver": actor},
             post=locked,
-            url=post_url(locked),
         )
     post.refresh_from_db()
     return review
@@ -195,7 +184,6 @@ def request_changes(*, actor, post: Post, comment: str,
             message=_("%(reviewer)s bittet bei „%(title)s“ um Änderungen: %(comment)s")
             % {"reviewer": actor, "title": locked.title, "comment": comment.strip()[:200]},
             post=locked,
-            url=post_url(locked),
         )
     post.refresh_from_db()
     return review

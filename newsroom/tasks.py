@@ -47,7 +47,8 @@ def send_notification_emails(notification_ids: list[int]) -> None:
         with override(settings.LANGUAGE_CODE):
             send_mail(
                 subject=f"[Newsroom] {notification.get_kind_display()}",
-                message=f"{notification.message}\n\n{settings.NEWSROOM_BASE_URL}{notification.url}",
+                message=f"{notification.message}\n\n"
+                f"{settings.NEWSROOM_BASE_URL}{notification.target_url}",
                 from_email=None,
                 recipient_list=[notification.recipient.email],
             )
@@ -91,7 +92,6 @@ def remind_due_reviews() -> int:
                 message=_("Bald fällig: „%(title)s“ soll in %(minutes)s Minuten erscheinen und "
                           "wartet noch auf Freigabe.") % {"title": post.title, "minutes": minutes},
                 post=post,
-                url=f"/review/{post.pk}/",
             )
             reminded += 1
     return reminded

@@ -44,3 +44,41 @@ def member(role: str = Role.EDITOR, department: Department | None = None, **user
     grant_membership(actor=None, user=user, department=department, role=role)
     user.refresh_from_db()
     return user
+
+
+class ChannelAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "channels_publish.ChannelAccount"
+
+    network = "facebook"
+    name = factory.Sequence(lambda n: f"Stadt Kanal {n}")
+    external_id = factory.Sequence(lambda n: f"ext-{n}")
+
+
+def channel(network: str, *departments, **fields):
+    """A channel account of ``network`` granted to ``departments``."""
+    from channels_publish.services import grant_channel
+
+    account = ChannelAccountFactory(network=network, **fields)
+    for department in departments:
+        grant_channel(actor=None, account=account, department=department)
+    return account
+
+
+def image_asset(department, *, width=1200, height=1200, alt_text="Ein Radweg im Grünen", name="Radweg"):
+    """A real, sanitised image in the department's media library."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from newsroom.services.media import upload
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 120, 60)).save(buffer, "JPEG")
+    uploader = member("editor", department)
+    return upload(
+        actor=uploader, department=department,
+        uploaded_file=SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), "image/jpeg"),
+        name=name, alt_text=alt_text,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def target_url(self) -> str:
+        """Where the notification leads: its own URL, or the page of its kind for the post."""
+        if self.url:
+            return self.url
+        name = TARGET_URL_NAMES.get(self.kind)
+        if name is None or self.post_id is None:
+            return reverse("home")
+        return reverse(name, kwargs={"pk": self.post_id})
+
+
+# Review requests lead to the review page; news for authors to the post itself.
+TARGET_URL_NAMES = {
+    NotificationKind.REVIEW_REQUESTED: "approvals:review",
+    NotificationKind.REVIEW_REMINDER: "approvals:review",
+    NotificationKind.POST_APPROVED: "newsroom:post_detail",
+    NotificationKind.CHANGES_REQUESTED: "newsroom:post_detail",
+}

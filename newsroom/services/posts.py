@@ -186,6 +186,7 @@ def create_post(*, actor, department: Department, data: PostData) -> Post:
     with transaction.atomic():
         post = Post.objects.create(department=department, author=actor, title=data.title.strip())
         _write_content(post, data)
+        post.save()
         post.editors.add(actor)
         audit.log("newsroom.post.created", actor=actor, obj=post)
     return post
