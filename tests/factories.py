@@ -65,7 +65,9 @@ def channel(network: str, *departments, **fields):
     return account
 
 
-def image_asset(department, *, width=1200, height=1200, alt_text="Ein Radweg im Grünen", name="Radweg"):
+def image_asset(
+    department, *, width=1200, height=1200, alt_text="Ein Radweg im Grünen", name="Radweg"
+):
     """A real, sanitised image in the department's media library."""
     import io
 

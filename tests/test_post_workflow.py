@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -262,7 +261,7 @@ def test_review_reminder_goes_out_once(draft, editor, head):
 
 
 def test_berlin_times_refuse_dst_gaps_and_overlaps():
-    with pytest.raises(NonexistentTime, match="gibt es am 29.03.2026 nicht"):
+    with pytest.raises(NonexistentTime, match=r"gibt es am 29\.03\.2026 nicht"):
         berlin_wall_clock_to_aware(datetime(2026, 3, 29, 2, 30))
     with pytest.raises(AmbiguousTime, match="zweimal"):
         berlin_wall_clock_to_aware(datetime(2026, 10, 25, 2, 30))
