@@ -6,6 +6,7 @@ broken demo never looks half-alive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -87,15 +88,16 @@ class Command(BaseCommand):
             sys.exit(exit_code)
 
     def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
+        # Ask each leader to stop (Celery finishes running tasks: warm shutdown), then clear
+        # whatever is left in its process group, e.g. runserver's auto-reloaded child.
         for process in processes.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.terminate()
         deadline = time.monotonic() + STOP_GRACE_S
         for name, process in processes.items():
-            remaining = max(0.1, deadline - time.monotonic())
-            try:
-                process.wait(timeout=remaining)
-            except subprocess.TimeoutExpired:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            process.wait()
             self.stdout.write(f"[rundev] {name} gestoppt.")
