@@ -52,8 +52,9 @@ ADMIN_GROUP_NAME = "Newsroom-Administration"
 # What the Administrator/in role may do in the Django admin (besides superusers).
 _ADMIN_MODEL_PERMISSIONS = {
     "accounts": ["user", "department", "membership", "apitoken"],
+    "channels_publish": ["channelaccount"],
 }
-_ADMIN_VIEW_ONLY = {"newsroom": ["auditlogentry"]}
+_ADMIN_VIEW_ONLY = {"newsroom": ["auditlogentry", "post", "mediaasset"]}
 
 
 def admin_group() -> Group:
