@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ChannelsPublishConfig(AppConfig):
     name = "channels_publish"
     verbose_name = _("Kanäle und Veröffentlichung")
+
+    def ready(self) -> None:
+        from newsroom import publication
+
+        from . import dispatch
+
+        publication.register(plan=dispatch.plan, cancel=dispatch.cancel)

@@ -28,6 +28,7 @@ import math
 import re
 import sys
 import types
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -48,7 +49,10 @@ def _import_twitter_text() -> types.ModuleType:
     again afterwards, so nothing else in the process ever sees it.
     """
     try:
-        import twitter_text
+        with warnings.catch_warnings():
+            # Where setuptools still provides pkg_resources it warns of its own deprecation.
+            warnings.simplefilter("ignore", UserWarning)
+            import twitter_text
     except ModuleNotFoundError as exc:
         if exc.name != "pkg_resources":
             raise

@@ -179,6 +179,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-deliveries": {
+        "task": "channels_publish.tasks.dispatch_due",
+        "schedule": timedelta(seconds=2),
+    },
+    "sweep-deliveries": {
+        "task": "channels_publish.tasks.sweep_deliveries",
+        "schedule": timedelta(seconds=30),
+    },
     "review-reminders": {
         "task": "newsroom.tasks.remind_due_reviews",
         "schedule": timedelta(minutes=5),
@@ -350,6 +358,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Publishing -----------------------------------------------------------------------------
+NEWSROOM_PRESS_FROM_EMAIL = env_str("NEWSROOM_PRESS_FROM_EMAIL", "presse@stadt.example")
+NEWSROOM_GRAPH_API_VERSION = env_str("NEWSROOM_GRAPH_API_VERSION", "v21.0")
+NEWSROOM_NETWORK_TIMEOUT_S = env_int("NEWSROOM_NETWORK_TIMEOUT_S", 20)
+NEWSROOM_RETRY_BASE_S = env_int("NEWSROOM_RETRY_BASE_S", 30)
+NEWSROOM_RETRY_CAP_S = env_int("NEWSROOM_RETRY_CAP_S", 3600)
+NEWSROOM_MAX_DELIVERY_ATTEMPTS = env_int("NEWSROOM_MAX_DELIVERY_ATTEMPTS", 8)
+# A queued delivery whose task never started (e.g. the broker lost it) is queued again after:
+NEWSROOM_QUEUED_STALE_AFTER_S = env_int("NEWSROOM_QUEUED_STALE_AFTER_S", 120)
+# A delivery "sending" for longer than this lost its worker; it is looked up before a retry.
+NEWSROOM_SENDING_STALE_AFTER_S = env_int("NEWSROOM_SENDING_STALE_AFTER_S", 300)
 
 # --- Newsroom -------------------------------------------------------------------------------
 # How old the scheduler's last tick may be before /healthz reports it as down.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("newsroom.web.urls")),
     path("review/", include("approvals.urls")),
     path("api/", include("newsroom.api.urls")),
+    path("feeds/", include("channels_publish.urls")),
     path("admin/", admin.site.urls),
     # Uploaded media are served by the app itself (Instagram fetches them by URL).
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -1,12 +1,16 @@
 """Shared test set-up: eager Celery by default, real services checked when CI asks for them."""
 
+import functools
+import http.server
 import os
+import threading
 
 import pytest
 from django.conf import settings
 
 from accounts.models import Department
 from accounts.roles import Role
+from channels_publish.sandbox import SandboxControl, running_sandbox
 from newsroom.celery import app as celery_app
 
 from .factories import DepartmentFactory, member
@@ -95,3 +99,51 @@ def community(department):
 @pytest.fixture
 def administrator(comms_department):
     return member(Role.ADMIN, comms_department, username="administratorin")
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media_root):
+    # Uploaded files of tests go to a temporary folder, never into var/.
+    settings.MEDIA_ROOT = str(media_root)
+
+
+@pytest.fixture(scope="session")
+def public_media_server(media_root):
+    """Serves MEDIA_ROOT over HTTP, as the networks fetch our media by URL."""
+    handler = functools.partial(_QuietFiles, directory=str(media_root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def public_media(settings, public_media_server):
+    settings.NEWSROOM_PUBLIC_MEDIA_BASE_URL = public_media_server
+    return public_media_server
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """The running networks sandbox's base URL (one server per test session)."""
+    with running_sandbox() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    """A control client of the running sandbox, reset before the test."""
+    control = SandboxControl(sandbox_server)
+    control.reset()
+    return control

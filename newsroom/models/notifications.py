@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     REVIEW_REMINDER = "review_reminder", _("Freigabe bald fällig")
     POST_APPROVED = "post_approved", _("Beitrag freigegeben")
     CHANGES_REQUESTED = "changes_requested", _("Änderungen erbeten")
+    ACCOUNT_RECONNECT = "account_reconnect", _("Kanal muss neu verbunden werden")
+    DELIVERY_FAILED = "delivery_failed", _("Veröffentlichung fehlgeschlagen")
 
 
 class Notification(models.Model):

@@ -1,11 +1,13 @@
-"""Fixtures: one sandbox server per test session, reset before every test."""
+"""Fixtures of the sandbox tests; the sandbox itself is a fixture of tests/conftest.py."""
 
 import http.server
 import threading
 
 import pytest
 
-from channels_publish.sandbox import SandboxControl, running_sandbox
+# Re-exported for modules that import them from here; they are defined in tests/conftest.py.
+from tests.conftest import sandbox, sandbox_server  # noqa: F401
+
 
 # A tiny valid-looking JPEG/PNG/MP4 payload is enough: the sandbox does not decode media.
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 200 + b"\xff\xd9"
@@ -35,21 +37,6 @@ class _MediaHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
-
-
-@pytest.fixture(scope="session")
-def sandbox_server():
-    """The running sandbox's base URL."""
-    with running_sandbox() as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def sandbox(sandbox_server):
-    """A control client of the running sandbox, reset before the test."""
-    control = SandboxControl(sandbox_server)
-    control.reset()
-    return control
 
 
 @pytest.fixture(scope="session")
