@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('channels_publish', '0001_initial'),
-        ('newsroom', '0003_accounts_health_deliveries'),
+        ('newsroom', '0003_notification_kinds'),
     ]
 
     operations = [
