@@ -9,6 +9,6 @@ class ChannelsPublishConfig(AppConfig):
     def ready(self) -> None:
         from newsroom import publication
 
-        from . import dispatch
+        from . import dispatch, services  # noqa: F401 - services registers audit actions
 
         publication.register(plan=dispatch.plan, cancel=dispatch.cancel)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NewsroomConfig(AppConfig):
     name = "newsroom"
     verbose_name = _("Newsroom")
+
+    def ready(self) -> None:
+        # Modules that register their audit actions at import time.
+        from .services import media, posts  # noqa: F401

@@ -182,9 +182,12 @@ class YouTubeAdapter:
         root = account.base_url.rstrip("/") + "/"
         document["rootUrl"] = root
         document["baseUrl"] = root + document.get("servicePath", "")
+        http = httplib2.Http(timeout=account.timeout_s)
+        # As googleapiclient's build_http(): 308 is "resume incomplete", not a redirect.
+        http.redirect_codes = http.redirect_codes - {308}
         authorized = google_auth_httplib2.AuthorizedHttp(
             Credentials(account.credentials.get("access_token")),
-            http=httplib2.Http(timeout=account.timeout_s),
+            http=http,
             refresh_status_codes=(),
         )
         return build_from_document(document, http=_SessionWatcher(authorized, on_session))
