@@ -293,3 +293,26 @@ def _list_posts(user, _obj) -> bool:
 @rule("channel.manage")
 def _manage_channel(user, _account) -> bool:
     return has_role(user, Role.ADMIN)
+
+
+@rule("channel.view")
+def _view_channel(user, account) -> bool:
+    if has_any_role(user, (Role.ADMIN, Role.DUTY_EDITOR)):
+        return True
+    from channels_publish.models import ChannelAccount
+
+    ids = department_ids_with(user, P.VIEW_WORK)
+    return ChannelAccount.objects.filter(
+        pk=account.pk,
+        channelaccountgroupobjectpermission__group__department__in=ids,
+    ).exists()
+
+
+@rule("channels.list")
+def _list_channels(user, _obj) -> bool:
+    return bool(department_ids_with(user, P.VIEW_WORK))
+
+
+@rule("delivery.retry")
+def _retry_delivery(user, delivery) -> bool:
+    return _withdraw_post(user, delivery.post)

@@ -394,7 +394,7 @@ def retry(*, actor, delivery: Delivery) -> None:
     from accounts import permissions
     from newsroom.errors import InvalidState
 
-    permissions.require(actor, "post.withdraw", delivery.post)
+    permissions.require(actor, "delivery.retry", delivery)
     now = _now()
     with transaction.atomic():
         # A permanent failure leaves nothing worth resuming (e.g. a container in ERROR).

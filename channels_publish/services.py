@@ -16,6 +16,10 @@ audit.register_actions({
     "channels.account.granted": gettext_lazy(
         "%(actor)s hat dem Amt %(department)s den Kanal „%(object)s“ freigeschaltet."
     ),
+    "channels.account.reconnected": gettext_lazy(
+        "%(actor)s hat den Kanal „%(object)s“ neu verbunden; %(released)s angehaltene "
+        "Auslieferungen laufen weiter."
+    ),
     "channels.account.revoked": gettext_lazy(
         "%(actor)s hat dem Amt %(department)s den Kanal „%(object)s“ entzogen."
     ),
@@ -39,3 +43,34 @@ def revoke_channel(*, actor, account: ChannelAccount, department: Department) ->
         remove_perm(f"channels_publish.{PUBLISH_PERMISSION}", department.group, account)
         audit.log("channels.account.revoked", actor=actor, obj=account, department=department,
                   data={"department": department.number})
+
+
+def reconnect_account(*, actor, account: ChannelAccount, credentials: dict,
+                      token_expires_at=None) -> int:
+    """Store new credentials; the account is healthy again and its held deliveries resume.
+
+    Returns how many held deliveries were released.
+    """
+    from django.utils import timezone
+
+    from .models import AccountHealth, Delivery, DeliveryStatus
+
+    permissions.require(actor, "channel.manage", account)
+    now = timezone.now()
+    with transaction.atomic():
+        account.set_credentials(credentials)
+        account.token_expires_at = token_expires_at
+        account.health = AccountHealth.OK
+        account.health_message = ""
+        account.health_changed_at = now
+        account.save(update_fields=["credentials_encrypted", "credentials_updated_at",
+                                    "token_expires_at", "health", "health_message",
+                                    "health_changed_at"])
+        released = Delivery.objects.filter(
+            channel_account=account, status=DeliveryStatus.HELD, hold_reason="account"
+        ).update(status=DeliveryStatus.PENDING, hold_reason="", next_attempt_at=now,
+                 updated_at=now)
+        # Only the fact is logged: the credentials never enter the audit log.
+        audit.log("channels.account.reconnected", actor=actor, obj=account,
+                  data={"released": released})
+    return released

@@ -26,6 +26,7 @@ ENTRIES: list[NavigationEntry] = [
     NavigationEntry(_("Meine Beiträge"), "newsroom:post_list", "posts.list"),
     NavigationEntry(_("Freigaben"), "approvals:queue", "review_queue.view"),
     NavigationEntry(_("Mediathek"), "newsroom:media_list", "media.library"),
+    NavigationEntry(_("Kanäle"), "channels:accounts", "channels.list"),
     NavigationEntry(_("Protokoll"), "newsroom:audit_log", "audit.view"),
 ]
 TRAILING_ENTRIES: list[NavigationEntry] = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/", include("approvals.urls")),
     path("api/", include("newsroom.api.urls")),
     path("feeds/", include("channels_publish.urls")),
+    path("channels/", include("channels_publish.web_urls")),
     path("admin/", admin.site.urls),
     # Uploaded media are served by the app itself (Instagram fetches them by URL).
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

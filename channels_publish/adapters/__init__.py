@@ -46,17 +46,31 @@ def _youtube() -> Adapter:
     return YouTubeAdapter()
 
 
+def _website() -> Adapter:
+    from .website import WebsiteAdapter
+
+    return WebsiteAdapter()
+
+
+def _press() -> Adapter:
+    from .press import PressAdapter
+
+    return PressAdapter()
+
+
 # Imported lazily: each adapter pulls in its network's client library.
 ADAPTERS: dict[str, Callable[[], Adapter]] = {
     "x": _x,
     "facebook": _facebook,
     "instagram": _instagram,
     "youtube": _youtube,
+    "website": _website,
+    "press": _press,
 }
 
 
 def adapter_for(network: str) -> Adapter:
-    """The adapter of a network (``Network`` value: "x", "facebook", "instagram", "youtube")."""
+    """The adapter of a network (a ``Network`` value such as "x" or "website")."""
     try:
         factory = ADAPTERS[str(network)]
     except KeyError:

@@ -119,7 +119,10 @@ class Record:
             "media": media,
             "created_at": self.created_at.isoformat(),
             "deleted": self.deleted,
-            "extra": self.extra,
+            "extra": {
+                key: value.describe() if isinstance(value, MediaBlob) else value
+                for key, value in self.extra.items()
+            },
             "request": self.request,
         }
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from channels_publish.adapters import AccountConfig, MediaItem, PublishRequest
+
 # ``sandbox`` and ``sandbox_server`` come from tests/conftest.py.
 from tests.sandbox.conftest import JPEG, MP4, PNG, media_server
 

@@ -1,6 +1,7 @@
 """The X adapter against the sandbox; the sandbox's records are the judge."""
 
 import dataclasses
+import os
 import socket
 
 import pytest
@@ -42,7 +43,7 @@ def test_it_uploads_an_image_in_chunks_and_saves_the_media_id(
     (record,) = tweets(sandbox)
     assert record["id"] == published.remote_id
     assert record["extra"]["media_ids"] == [media["id"]]
-    assert media["media"][0]["size"] == len(open(image.path, "rb").read())
+    assert media["media"][0]["size"] == os.path.getsize(image.path)
     assert [item["id"] for item in saved.current["media"]] == [media["id"]]
 
 

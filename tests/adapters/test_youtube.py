@@ -10,7 +10,7 @@ import requests
 from channels_publish.adapters import AuthorizationFailed, MediaItem, PermanentFailure, RetryLater
 from channels_publish.adapters.youtube import YouTubeAdapter, seconds_until_quota_reset
 
-from .conftest import YT_TOKEN, YT_VIDEO, publish_request
+from .conftest import PNG, YT_TOKEN, YT_VIDEO, publish_request
 
 CHUNK = 256 * 1024
 
@@ -23,7 +23,21 @@ def adapter():
 @pytest.fixture
 def talk(media_files):
     return MediaItem(kind="video", path=media_files["talk.mp4"], public_url="",
-                     mime_type="video/mp4", thumbnail_path=media_files["thumb.png"])
+                     mime_type="video/mp4")
+
+
+@pytest.fixture
+def talk_with_thumbnail(talk, media_files):
+    return dataclasses.replace(talk, thumbnail_path=media_files["thumb.png"])
+
+
+def thumbnail_url(sandbox, video_id):
+    # Read through the API: the sandbox's records endpoint cannot serialise a set thumbnail.
+    response = requests.get(sandbox.url("/youtube/v3/videos"), timeout=5,
+                            params={"part": "snippet", "id": video_id},
+                            headers={"Authorization": f"Bearer {YT_TOKEN}"})
+    thumbnails = response.json()["items"][0]["snippet"]["thumbnails"]
+    return thumbnails.get("default", {}).get("url")
 
 
 def videos(sandbox):
@@ -42,9 +56,15 @@ def test_it_uploads_resumably_with_the_marker_as_tag(adapter, yt_account, sandbo
     assert requests.get(record["media"][0]["url"], timeout=5).content == YT_VIDEO
     assert saved.history[0]["upload_uri"].startswith(sandbox.base_url)
     assert saved.current == {"video_id": published.remote_id}
-    assert "thumbnail_error" not in published.raw
-    assert record["extra"]["thumbnail"] is not None
     assert adapter.find_published(yt_account, request).remote_id == published.remote_id
+
+
+def test_it_sets_the_thumbnail(adapter, yt_account, sandbox, saved, talk_with_thumbnail):
+    request = publish_request(media=[talk_with_thumbnail])
+    published = adapter.publish(yt_account, request, {}, saved)
+    assert "thumbnail_error" not in published.raw
+    stored = requests.get(thumbnail_url(sandbox, published.remote_id), timeout=5).content
+    assert stored == PNG
 
 
 def test_a_retry_after_a_server_error_mid_upload_resumes_the_session(
@@ -102,10 +122,11 @@ def test_an_expired_token_needs_reconnecting(adapter, yt_account, sandbox, saved
 
 
 def test_a_failing_thumbnail_does_not_fail_the_delivery(
-    adapter, yt_account, sandbox, saved, talk
+    adapter, yt_account, sandbox, saved, talk_with_thumbnail
 ):
     sandbox.inject_fault(YT_TOKEN, "server_error", network="youtube", operation="thumbnail")
-    published = adapter.publish(yt_account, publish_request(media=[talk]), {}, saved)
+    request = publish_request(media=[talk_with_thumbnail])
+    published = adapter.publish(yt_account, request, {}, saved)
     assert "Vorschaubild" in published.raw["thumbnail_error"]
     assert len(videos(sandbox)) == 1
     assert saved.current == {"video_id": published.remote_id}

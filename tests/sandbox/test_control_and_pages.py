@@ -79,3 +79,11 @@ def test_media_is_served_with_ranges(sandbox):
     partial = requests.get(record["media"][0]["url"], headers={"Range": "bytes=2-4"}, timeout=5)
     assert partial.status_code == 206
     assert partial.content == b"234"
+
+
+def test_records_with_a_thumbnail_serialise(sandbox):
+    from channels_publish.sandbox.store import MediaBlob, Record
+
+    record = Record(network="youtube", kind="video", id="v1", account="a", owner="o",
+                    extra={"thumbnail": MediaBlob(id="m1", content_type="image/png", data=b"x")})
+    assert record.as_json("http://sandbox")["extra"]["thumbnail"]["content_type"] == "image/png"
