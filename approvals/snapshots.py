@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,7 +36,10 @@ def snapshot_of(post) -> dict:
         "link": post.link,
         "campaign": post.campaign,
         "tags": sorted(tag.name for tag in post.tags.all()),
-        "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
+        # Always in UTC: the same moment given in another zone (a form's Berlin time, the
+        # database's UTC) must not count as a change.
+        "scheduled_at": post.scheduled_at.astimezone(UTC).isoformat()
+        if post.scheduled_at else None,
         "is_crisis": post.is_crisis,
         "channels": sorted(
             ({"id": a.pk, "name": a.name, "network": a.network}

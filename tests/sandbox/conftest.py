@@ -8,7 +8,6 @@ import pytest
 # Re-exported for modules that import them from here; they are defined in tests/conftest.py.
 from tests.conftest import sandbox, sandbox_server  # noqa: F401
 
-
 # A tiny valid-looking JPEG/PNG/MP4 payload is enough: the sandbox does not decode media.
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 200 + b"\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
