@@ -12,3 +12,10 @@ class ChannelsPublishConfig(AppConfig):
         from . import dispatch, services  # noqa: F401 - services registers audit actions
 
         publication.register(plan=dispatch.plan, cancel=dispatch.cancel)
+
+        from newsroom import demo as newsroom_demo
+
+        from . import demo
+
+        newsroom_demo.register_seed_step(demo.seed_channels)
+        newsroom_demo.register_seed_step(demo.seed_posts)
