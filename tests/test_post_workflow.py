@@ -10,7 +10,7 @@ from accounts.roles import Role
 from approvals import services as review
 from approvals.models import Review, ReviewStatus
 from newsroom.errors import Conflict, DomainError, InvalidState
-from newsroom.models import AuditLogEntry, Notification, PostStatus
+from newsroom.models import APPROVED_STATES, AuditLogEntry, Notification, PostStatus
 from newsroom.services import posts
 from newsroom.services.validation import NotReadyForReview
 from newsroom.timezones import AmbiguousTime, NonexistentTime, berlin_wall_clock_to_aware
@@ -53,7 +53,8 @@ def test_an_editor_drafts_submits_and_the_head_approves(
     with django_capture_on_commit_callbacks(execute=True):
         review.approve(actor=head, post=draft)
     draft.refresh_from_db()
-    assert draft.status == PostStatus.APPROVED
+    # Approved with a time: its deliveries are planned, the post is scheduled.
+    assert draft.status == PostStatus.SCHEDULED
     assert draft.approved_by == head
     assert Notification.objects.filter(recipient=editor, kind="post_approved").exists()
     actions = list(
@@ -97,7 +98,7 @@ def test_a_duty_editor_may_approve_any_department(draft, editor, duty_editor):
     review.submit_for_review(actor=editor, post=draft)
     review.approve(actor=duty_editor, post=draft)
     draft.refresh_from_db()
-    assert draft.status == PostStatus.APPROVED
+    assert draft.status in APPROVED_STATES
 
 
 def test_an_edit_after_approval_needs_approval_again(draft, editor, head):
@@ -112,7 +113,7 @@ def test_an_edit_after_approval_needs_approval_again(draft, editor, head):
     assert Review.objects.filter(post=draft, status=ReviewStatus.OPEN).count() == 1
     review.approve(actor=head, post=draft)
     draft.refresh_from_db()
-    assert draft.status == PostStatus.APPROVED
+    assert draft.status in APPROVED_STATES
 
 
 def test_a_duty_editor_moves_only_the_time_without_new_review(draft, editor, head, duty_editor):
@@ -121,8 +122,9 @@ def test_a_duty_editor_moves_only_the_time_without_new_review(draft, editor, hea
     new_time = timezone.now() + timedelta(days=3)
     posts.reschedule_post(actor=duty_editor, post=draft, scheduled_at=new_time)
     draft.refresh_from_db()
-    assert draft.status == PostStatus.APPROVED
+    assert draft.status in APPROVED_STATES
     assert draft.scheduled_at == new_time
+    assert {d.due_at for d in draft.deliveries.all()} == {new_time}
     assert AuditLogEntry.objects.filter(action="newsroom.post.rescheduled").exists()
 
 
