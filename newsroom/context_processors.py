@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import navigation_for
+from .notifications import unread_count
 
 
 def newsroom(request) -> dict:
@@ -8,4 +9,5 @@ def newsroom(request) -> dict:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["navigation"] = navigation_for(request)
+        context["unread_notifications"] = unread_count(user)
     return context
