@@ -20,6 +20,15 @@ def test_every_message_is_translated():
 def test_translations_keep_their_placeholders():
     catalogue = polib.pofile(str(CATALOGUE))
     for entry in catalogue.translated_entries():
-        assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(
-            PLACEHOLDER.findall(entry.msgstr)
-        ), entry.msgid
+        if entry.msgid_plural:
+            # Form 0 translates the singular, the others the plural.
+            pairs = [
+                (entry.msgid if index == 0 else entry.msgid_plural, translation)
+                for index, translation in entry.msgstr_plural.items()
+            ]
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, translation in pairs:
+            assert sorted(PLACEHOLDER.findall(source)) == sorted(
+                PLACEHOLDER.findall(translation)
+            ), entry.msgid
