@@ -316,3 +316,92 @@ def _list_channels(user, _obj) -> bool:
 @rule("delivery.retry")
 def _retry_delivery(user, delivery) -> bool:
     return _withdraw_post(user, delivery.post)
+
+
+# --- Calendar and dashboard -----------------------------------------------------------------
+@rule("calendar.view")
+def _view_calendar(user, _obj) -> bool:
+    return bool(department_ids_with(user, P.VIEW_WORK))
+
+
+@rule("dashboard.view")
+def _view_dashboard(user, _obj) -> bool:
+    return has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN))
+
+
+# --- Crisis ---------------------------------------------------------------------------------
+# The crisis team: duty editors, administrators and the heads of the Amt für Kommunikation.
+CRISIS_TEAM_DEPARTMENT_NUMBER = "13"
+
+
+def is_crisis_team(user) -> bool:
+    if has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN)):
+        return True
+    return _is_crisis_team_head(user)
+
+
+def _is_crisis_team_head(user) -> bool:
+    access = access_of(user)
+    heads = [dep for dep, held in access.roles_by_department.items() if Role.HEAD in held]
+    if not heads:
+        return False
+    from .models import Department
+
+    return Department.objects.filter(
+        pk__in=heads, number=CRISIS_TEAM_DEPARTMENT_NUMBER, is_active=True
+    ).exists()
+
+
+@rule("crisis.view")
+def _view_crisis(user, _obj) -> bool:
+    # Everyone with a role learns about a crisis (and is notified of it).
+    return bool(access_of(user).roles)
+
+
+@rule("crisis.manage")
+def _manage_crisis(user, _obj) -> bool:
+    """Start and end a crisis: duty editors and administrators."""
+    return has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN))
+
+
+@rule("crisis.compose")
+def _compose_crisis_message(user, _obj) -> bool:
+    """Write crisis messages and holding statements, send an approved statement: the members of
+    the crisis team who write (duty editors, heads of the Amt für Kommunikation)."""
+    return has_role(user, Role.DUTY_EDITOR) or _is_crisis_team_head(user)
+
+
+@rule("crisis.message.approve")
+def _approve_crisis_message(user, post) -> bool:
+    """Four eyes made fast: any other member of the crisis team approves a crisis post."""
+    return bool(post.is_crisis) and is_crisis_team(user) and not is_author_or_editor(user, post)
+
+
+@rule("crisis.statement.approve")
+def _approve_holding_statement(user, statement) -> bool:
+    return is_crisis_team(user) and user.pk not in {
+        statement.author_id, statement.last_edited_by_id
+    }
+
+
+@rule("crisis.held.view")
+def _view_held_posts(user, _obj) -> bool:
+    return has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN)) or bool(
+        department_ids_with(user, P.APPROVE_POST)
+    )
+
+
+@rule("crisis.held.confirm")
+def _confirm_held_post(user, post) -> bool:
+    """Release, move or cancel a post held by a crisis: whoever may approve it."""
+    return has_department_permission(user, P.APPROVE_POST, post.department_id)
+
+
+# Crisis posts are reviewed by the crisis team as well; for every other post "post.review"
+# stays exactly the rule above (the department's approvers, never the author).
+_review_post_of_department = _RULES.pop("post.review")
+
+
+@rule("post.review")
+def _review_post_or_crisis_message(user, post) -> bool:
+    return _review_post_of_department(user, post) or _approve_crisis_message(user, post)

@@ -8,6 +8,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const files = {
   "pico/pico.min.css": "@picocss/pico/css/pico.min.css",
   "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+  "fullcalendar/fullcalendar.global.js": "fullcalendar/all/global.js",
+  "fullcalendar/locale-de.global.js": "fullcalendar/locales/de/global.js",
+  "fullcalendar/theme-classic.global.js": "fullcalendar/themes/classic/global.js",
+  "fullcalendar/skeleton.css": "fullcalendar/skeleton.css",
+  "fullcalendar/theme-classic.css": "fullcalendar/themes/classic/theme.css",
+  "fullcalendar/palette-classic.css": "fullcalendar/themes/classic/palette.css",
 };
 
 const target = join(root, "static", "vendor");

@@ -107,6 +107,10 @@ def plan(post: Post) -> None:
     Post.objects.filter(pk=post.pk, status=PostStatus.APPROVED).update(
         status=PostStatus.SCHEDULED, status_changed_at=now
     )
+    # Approved during a crisis: what falls into its scope is held at once.
+    from crisis.services import hold_if_in_crisis
+
+    hold_if_in_crisis(post)
 
 
 def cancel(post: Post) -> None:
@@ -142,7 +146,9 @@ def claim_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
 
 def _not_held_by_crisis(now: datetime) -> Q:
     """Deliveries in the scope of a running crisis stay put (see the crisis module)."""
-    return Q()
+    from crisis.services import not_held_by_crisis
+
+    return not_held_by_crisis(now)
 
 
 def sweep(*, now: datetime | None = None) -> dict[str, int]:
@@ -174,7 +180,10 @@ def send(delivery_id: int) -> str:
     )
     if not claimed:
         return "not-claimed"
-    delivery = Delivery.objects.select_related("post", "channel_account").get(pk=delivery_id)
+    # The department too: the audit entry of the outcome names it.
+    delivery = Delivery.objects.select_related("post__department", "channel_account").get(
+        pk=delivery_id
+    )
     post, account = delivery.post, delivery.channel_account
     if post.status not in SENDABLE_POST_STATES or post.version != delivery.post_version:
         _finish(delivery, DeliveryStatus.CANCELLED, error=_(
@@ -186,9 +195,11 @@ def send(delivery_id: int) -> str:
             "Angehalten: Der Kanal „%(account)s“ muss neu verbunden werden."
         ) % {"account": account.name})
         return "held"
-    Post.objects.filter(pk=post.pk, status__in=(PostStatus.APPROVED, PostStatus.SCHEDULED)).update(
-        status=PostStatus.PUBLISHING, status_changed_at=now
-    )
+    if post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED):
+        # Only the post's first delivery moves it on; the others skip the write.
+        Post.objects.filter(
+            pk=post.pk, status__in=(PostStatus.APPROVED, PostStatus.SCHEDULED)
+        ).update(status=PostStatus.PUBLISHING, status_changed_at=now)
     attempt = DeliveryAttempt.objects.create(delivery=delivery, number=delivery.attempts)
     adapter = adapter_for(account.network)
     config = _config(account)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,17 +73,23 @@ def _visible_post(user, pk: int) -> Post:
 def post_deliveries(request, pk: int):
     """The per-channel status of one post (an htmx partial that polls while work is open)."""
     post = _visible_post(request.user, pk)
+    return render(request, "channels_publish/_deliveries.html",
+                  delivery_panel_context(request.user, post))
+
+
+def delivery_panel_context(user, post: Post) -> dict:
+    """What the per-channel status panel shows; the post page renders it, htmx refreshes it."""
     deliveries = list(
         Delivery.objects.filter(post=post).select_related("channel_account")
-        .prefetch_related(Prefetch("attempt_log"))
         .order_by("channel_account__network", "channel_account__name")
     )
-    return render(request, "channels_publish/_deliveries.html", {
+    return {
         "post": post,
         "deliveries": deliveries,
         "polling": any(d.status in OPEN_DELIVERY_STATES for d in deliveries),
-        "can_retry": permissions.can(request.user, "post.withdraw", post),
-    })
+        "can_retry": permissions.can(user, "delivery.retry", deliveries[0])
+        if deliveries else False,
+    }
 
 
 @login_required

@@ -28,6 +28,9 @@ ENTRIES: list[NavigationEntry] = [
     NavigationEntry(_("Mediathek"), "newsroom:media_list", "media.library"),
     NavigationEntry(_("Kanäle"), "channels:accounts", "channels.list"),
     NavigationEntry(_("Protokoll"), "newsroom:audit_log", "audit.view"),
+    NavigationEntry(_("Krise"), "crisis:index", "crisis.view"),
+    NavigationEntry(_("Kalender"), "newsroom:calendar", "calendar.view"),
+    NavigationEntry(_("Dashboard"), "newsroom:dashboard", "dashboard.view"),
 ]
 TRAILING_ENTRIES: list[NavigationEntry] = [
     NavigationEntry(_("Verwaltung"), "admin:index", "admin.access"),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "newsroom",
     "approvals",
     "channels_publish",
+    "crisis",
     "analytics",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -111,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.newsroom",
+                "crisis.context_processors.crisis",
             ],
         },
     },
@@ -127,6 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory, so that worker processes started by tests can open the test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/newsroom-{os.getpid()}.db"}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -158,6 +164,8 @@ else:
         "processed_folder": str(_processed_dir),
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # The default polls once a second, which caps a burst of deliveries at ~8 per second.
+        "polling_interval": 0.1,
     }
     CACHES = {
         "default": {
@@ -191,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {
         "task": "newsroom.tasks.remind_due_reviews",
         "schedule": timedelta(minutes=5),
+    },
+    "end-due-crises": {
+        "task": "crisis.tasks.end_due_crises",
+        "schedule": timedelta(seconds=30),
     },
     "scheduler-heartbeat": {
         "task": "newsroom.tasks.scheduler_heartbeat",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("newsroom.api.urls")),
     path("feeds/", include("channels_publish.urls")),
     path("channels/", include("channels_publish.web_urls")),
+    path("crisis/", include("crisis.urls")),
     path("admin/", admin.site.urls),
     # Uploaded media are served by the app itself (Instagram fetches them by URL).
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

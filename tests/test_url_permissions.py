@@ -18,6 +18,8 @@ from .url_table import PERSONAS, World, all_cases, case_modules
 PUBLIC = {
     "healthz", "accounts:login", "set_language", "media", "api:schema", "api:token",
     # The website's feeds and published items are public by nature (the CMS imports them).
+    # Authenticated by its secret token alone (tests/web/test_calendar.py).
+    "newsroom:calendar_ics",
     "feeds:website_atom", "feeds:website_json", "feeds:website_item", "feeds:press_release",
 }
 URL_TABLE = all_cases()

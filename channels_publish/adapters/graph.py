@@ -11,7 +11,9 @@ the one parser of it and :func:`classify_graph_error` branches on ``code`` (and
 
 from __future__ import annotations
 
+import functools
 import json
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,6 +231,13 @@ def error_code(exc: AdapterError) -> int | None:
     return parse_graph_error(exc.http_status or 0, exc.raw).code
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # One verifying context per process: building one loads the CA bundle, which took ~27 ms of
+    # CPU per delivery when every GraphClient built its own.
+    return httpx.create_ssl_context()
+
+
 class GraphClient:
     """Calls to one Graph API version with one access token."""
 
@@ -249,6 +258,7 @@ class GraphClient:
             headers=headers,
             timeout=timeout_s,
             transport=transport,
+            verify=_tls_context(),
         )
 
     @classmethod

@@ -1,4 +1,5 @@
 from .audit import AuditLogEntry
+from .calendar import CalendarFeedToken
 from .media import MediaAsset, MediaKind, RenditionStatus, Tag
 from .notifications import Notification, NotificationKind
 from .posts import (
@@ -16,6 +17,7 @@ __all__ = [
     "APPROVED_STATES",
     "EDITABLE_STATES",
     "AuditLogEntry",
+    "CalendarFeedToken",
     "MediaAsset",
     "MediaKind",
     "Notification",

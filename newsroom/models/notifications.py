@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Änderungen erbeten")
     ACCOUNT_RECONNECT = "account_reconnect", _("Kanal muss neu verbunden werden")
     DELIVERY_FAILED = "delivery_failed", _("Veröffentlichung fehlgeschlagen")
+    CRISIS = "crisis", _("Krise")
 
 
 class Notification(models.Model):

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import views_media, views_posts
-from . import views_activity
+from . import views_activity, views_calendar, views_dashboard, views_media, views_posts
 
 app_name = "newsroom"
 
@@ -25,4 +24,16 @@ urlpatterns: list = [
          name="notification_read"),
     path("notifications/read-all/", views_activity.notifications_read_all,
          name="notifications_read_all"),
+    # Calendar and duty editor's dashboard.
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("calendar/events.json", views_calendar.calendar_events, name="calendar_events"),
+    path("calendar/warnings/", views_calendar.calendar_warnings, name="calendar_warnings"),
+    path("calendar/list/", views_calendar.calendar_list, name="calendar_list"),
+    path("calendar/move/<int:pk>/", views_calendar.calendar_move, name="calendar_move"),
+    path("calendar/move/<int:pk>/check/", views_calendar.calendar_move_check,
+         name="calendar_move_check"),
+    path("calendar/subscription/", views_calendar.calendar_feed_settings,
+         name="calendar_feed_settings"),
+    path("calendar/ics/<str:token>.ics", views_calendar.calendar_ics, name="calendar_ics"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
 ]

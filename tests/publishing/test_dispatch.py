@@ -185,3 +185,32 @@ def test_a_post_edited_while_its_delivery_is_being_claimed_is_not_sent(approve_p
     type(post).objects.filter(pk=post.pk).update(version=post.version + 1)
     assert dispatch.send(delivery_id) == "cancelled"
     assert sandbox.records(network="x") == []
+
+
+def test_an_error_after_a_successful_publish_never_republishes(approve_post, sandbox, monkeypatch):
+    post = approve_post(networks=("x",))
+
+    def broken_bookkeeping(post_id):
+        raise RuntimeError("metrics service down")
+
+    monkeypatch.setattr(dispatch, "refresh_post_status", broken_bookkeeping)
+    assert run_scheduler(at=post.scheduled_at) == ["published"]
+    delivery = Delivery.objects.get(post=post)
+    assert delivery.status == DeliveryStatus.PUBLISHED
+    assert run_scheduler(rounds=2) == []
+    assert dispatch.sweep() == {"requeued": 0, "stuck": 0}
+    assert len([r for r in sandbox.records(network="x") if r["kind"] == "tweet"]) == 1
+
+
+def test_rate_limit_then_ambiguous_server_error_publishes_once(approve_post, sandbox, settings):
+    settings.NEWSROOM_NETWORK_TIMEOUT_S = 1
+    post = approve_post(networks=("x",))
+    sandbox.inject_fault(X_TOKEN, "rate_limit", times=1, retry_after=30, operation="create")
+    assert run_scheduler(at=post.scheduled_at) == ["retry"]
+    sandbox.inject_fault(X_TOKEN, "timeout_after_create", times=1, delay_s=3, operation="create")
+    delivery = Delivery.objects.get(post=post)
+    assert run_scheduler(at=delivery.next_attempt_at) == ["outcome_unknown"]
+    delivery.refresh_from_db()
+    assert run_scheduler(at=delivery.next_attempt_at) == ["published"]
+    assert len([r for r in sandbox.records(network="x") if r["kind"] == "tweet"]) == 1
+    assert Delivery.objects.get(post=post).attempts == 3

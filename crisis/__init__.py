@@ -1,0 +1,1 @@
+"""Crisis mode: hold everything planned, speak with one voice, confirm every post afterwards."""

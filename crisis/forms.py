@@ -1,0 +1,96 @@
+"""Forms of the crisis pages. They only parse input; the services decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from channels_publish.models import ChannelAccount
+from newsroom.errors import DomainError
+from newsroom.timezones import berlin_wall_clock_to_aware
+
+from .models import CrisisType
+
+_DATETIME_LOCAL_INPUTS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
+
+
+class BerlinDateTimeField(forms.CharField):
+    """A ``datetime-local`` input read as wall-clock time in Europe/Berlin."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def clean(self, value) -> datetime | None:
+        value = (super().clean(value) or "").strip()
+        if not value:
+            return None
+        for input_format in _DATETIME_LOCAL_INPUTS:
+            try:
+                naive = datetime.strptime(value, input_format)
+                break
+            except ValueError:
+                continue
+        else:
+            raise forms.ValidationError(
+                _("Bitte geben Sie Datum und Uhrzeit an, z. B. 24.12.2026 10:00.")
+            )
+        try:
+            return berlin_wall_clock_to_aware(naive)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class StartCrisisForm(forms.Form):
+    reason = forms.CharField(label=_("Anlass"), max_length=300)
+    type = forms.ChoiceField(label=_("Art"), choices=CrisisType.choices)
+    all_channels = forms.BooleanField(label=_("Alle Kanäle anhalten"), required=False,
+                                      initial=True)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Nur diese Ämter"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Department.objects.filter(is_active=True).order_by("number"),
+    )
+    channel_accounts = forms.ModelMultipleChoiceField(
+        label=_("Nur diese Kanäle"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=ChannelAccount.objects.usable(),
+    )
+    planned_end_at = BerlinDateTimeField(
+        label=_("Geplantes Ende (Ortszeit Berlin)"), required=False,
+        help_text=_("Leer lassen, um die Krise von Hand zu beenden."),
+    )
+
+
+class ComposeForm(forms.Form):
+    text = forms.CharField(label=_("Meldung"), widget=forms.Textarea(attrs={"rows": 6}))
+    channel_accounts = forms.ModelMultipleChoiceField(
+        label=_("Kanäle"), widget=forms.CheckboxSelectMultiple,
+        queryset=ChannelAccount.objects.none(),
+    )
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel_accounts"].queryset = accounts
+        if not self.is_bound:
+            self.initial["channel_accounts"] = [account.pk for account in accounts]
+
+
+class VersionForm(forms.Form):
+    # The version the person read: the service refuses if it changed since.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = BerlinDateTimeField(label=_("Neue Zeit (Ortszeit Berlin)"))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HoldingStatementForm(forms.Form):
+    crisis_type = forms.ChoiceField(label=_("Art der Krise"), choices=CrisisType.choices)
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    channel_accounts = forms.ModelMultipleChoiceField(
+        label=_("Kanäle"), widget=forms.CheckboxSelectMultiple,
+        queryset=ChannelAccount.objects.usable(),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
