@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from channels_publish.models import ChannelAccount
-from newsroom.errors import DomainError
-from newsroom.timezones import berlin_wall_clock_to_aware
+from newsroom.web.fields import BerlinDateTimeField
 
 from .models import CrisisType
-
-_DATETIME_LOCAL_INPUTS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
-
-
-class BerlinDateTimeField(forms.CharField):
-    """A ``datetime-local`` input read as wall-clock time in Europe/Berlin."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
-
-    def clean(self, value) -> datetime | None:
-        value = (super().clean(value) or "").strip()
-        if not value:
-            return None
-        for input_format in _DATETIME_LOCAL_INPUTS:
-            try:
-                naive = datetime.strptime(value, input_format)
-                break
-            except ValueError:
-                continue
-        else:
-            raise forms.ValidationError(
-                _("Bitte geben Sie Datum und Uhrzeit an, z. B. 24.12.2026 10:00.")
-            )
-        try:
-            return berlin_wall_clock_to_aware(naive)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from None
 
 
 class StartCrisisForm(forms.Form):

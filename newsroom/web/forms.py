@@ -7,7 +7,6 @@ whose ``DomainError``s the views attach to the fields named in ``SERVICE_FIELDS`
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from django import forms
 from django.utils import timezone
@@ -19,15 +18,15 @@ from channels_publish.models import ChannelAccount
 from newsroom import channel_rules
 from newsroom.models import MediaAsset
 from newsroom.services.posts import PostData, VariantData
-from newsroom.timezones import BERLIN, berlin_wall_clock_to_aware
+from newsroom.timezones import BERLIN
+
+from .fields import DATETIME_LOCAL_FORMAT, BerlinDateTimeField
 
 # Networks whose variant has its own title (YouTube video title, website and press headline)
 # and teaser (website and press), see ``channel_rules.VariantDraft``.
 TITLE_NETWORKS = frozenset({channel_rules.YOUTUBE, channel_rules.WEBSITE, channel_rules.PRESS})
 TEASER_NETWORKS = frozenset({channel_rules.WEBSITE, channel_rules.PRESS})
 
-DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-_DATETIME_LOCAL_INPUTS = (DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S")
 
 # Field names of the services (``DomainError.field``) → fields of the composer.
 SERVICE_FIELDS = {
@@ -107,9 +106,8 @@ class PostForm(forms.Form):
         label=gettext_lazy("Bilder und Videos"), queryset=MediaAsset.objects.none(),
         required=False, widget=forms.CheckboxSelectMultiple,
     )
-    scheduled_at = forms.CharField(
+    scheduled_at = BerlinDateTimeField(
         label=gettext_lazy("Geplante Veröffentlichung (Ortszeit Berlin)"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=gettext_lazy("Leer lassen, um sofort nach der Freigabe zu veröffentlichen."),
     )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -144,27 +142,6 @@ class PostForm(forms.Form):
                 self.fields[variant_field(network, "teaser")] = forms.CharField(
                     label=_("Teaser"), required=False, widget=forms.Textarea(attrs={"rows": 2})
                 )
-
-    def clean_scheduled_at(self) -> datetime | None:
-        value = (self.cleaned_data.get("scheduled_at") or "").strip()
-        if not value:
-            return None
-        for input_format in _DATETIME_LOCAL_INPUTS:
-            try:
-                naive = datetime.strptime(value, input_format)
-                break
-            except ValueError:
-                continue
-        else:
-            raise forms.ValidationError(
-                _("Bitte geben Sie Datum und Uhrzeit an, z. B. 24.12.2026 10:00.")
-            )
-        from newsroom.errors import DomainError
-
-        try:
-            return berlin_wall_clock_to_aware(naive)
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from None
 
     def variant_sections(self) -> list[dict]:
         """One entry per network for the template: label and bound fields of its section."""
