@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,6 +76,10 @@ def _due_limit(due: str, now: datetime) -> datetime | None:
     return None
 
 
+# The most urgent first; a long queue goes on over further pages.
+QUEUE_PAGE_SIZE = 50
+
+
 def queue_posts(user):
     """Posts in review of the departments where ``user`` may approve, most urgent first."""
     open_reviews = Review.objects.open()
@@ -121,8 +126,9 @@ def queue(request):
         limit = _due_limit(form.cleaned_data["due"], now)
         if limit is not None:
             posts = posts.filter(scheduled_at__isnull=False, scheduled_at__lt=limit)
+    page = Paginator(posts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for post in posts:
+    for post in page:
         review = post.open_reviews[0] if post.open_reviews else None
         rows.append({
             "post": post,
@@ -135,7 +141,8 @@ def queue(request):
             "own": permissions.is_author_or_editor(request.user, post),
         })
     return render(request, "approvals/queue.html", {
-        "form": form, "rows": rows, "filtered": bool(request.GET),
+        "form": form, "rows": rows, "page": page,
+        "filtered": bool(set(request.GET) - {"page"}),
     })
 
 

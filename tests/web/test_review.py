@@ -216,7 +216,7 @@ def test_the_queue_costs_the_same_for_5_and_40_posts(client, department, editor,
     client.force_login(head)
     url = reverse("approvals:queue")
     client.get(url)  # warm the session
-    with django_assert_max_num_queries(12) as five:
+    with django_assert_max_num_queries(13) as five:  # 12 + the page count
         assert len(client.get(url).context["rows"]) == 5
     for number in range(35):
         _submitted(editor, department, [facebook, x], title=f"Mehr {number}")
@@ -281,3 +281,18 @@ def test_a_post_never_submitted_has_no_review_page(client, head, editor, departm
     )
     client.force_login(head)
     assert client.get(reverse("approvals:review", args=[draft.pk])).status_code == 404
+
+
+def test_a_long_queue_goes_on_over_further_pages(
+    client, head, editor, department, facebook, monkeypatch
+):
+    from approvals import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    for number in range(5):
+        _submitted(editor, department, [facebook], title=f"Eintrag {number}")
+    client.force_login(head)
+    first = client.get("/review/").content.decode()
+    assert "Seite 1 von 3" in first and 'rel="next"' in first
+    last = client.get("/review/?page=3").content.decode()
+    assert "Seite 3 von 3" in last and 'rel="prev"' in last and 'rel="next"' not in last
