@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 
 from . import audit
 
@@ -40,3 +41,28 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_request_context(token)
+
+
+class LanguageMiddleware:
+    """German first: the UI speaks German unless the person chose another language.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language header, so a city employee
+    with an English browser would meet an English newsroom. Here only the language cookie set
+    by the language switcher counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -96,3 +96,9 @@ def test_password_change(client, editor):
     assert "Passwort geändert" in response.content.decode()
     editor.refresh_from_db()
     assert editor.check_password("ein-neues-langes-passwort")
+
+
+def test_german_first_even_for_an_english_browser(client, editor):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="de"' in response.content.decode()
+    assert response.headers["Content-Language"] == "de"
