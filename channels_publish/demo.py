@@ -98,7 +98,7 @@ def seed_posts() -> list[str]:
         "Am Samstag pflanzen wir gemeinsam 100 Bäume im Stadtpark. Machen Sie mit! "
         "#Stadtgrün #Klimaschutz",
         [*social, "stadt.example – Aktuelles"], now + timedelta(minutes=2),
-        ("Stadtgrün", (46, 125, 50)), "Junge Bäume mit Gießrändern auf einer Wiese im Stadtpark",
+        ("Stadtpark", (46, 125, 50)), "Junge Bäume mit Gießrändern auf einer Wiese im Stadtpark",
     )
     review.submit_for_review(actor=people["redaktion.umwelt"], post=trees)
     review.approve(actor=people["leitung.umwelt"], post=trees)
