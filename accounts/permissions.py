@@ -295,19 +295,6 @@ def _manage_channel(user, _account) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-@rule("channel.view")
-def _view_channel(user, account) -> bool:
-    if has_any_role(user, (Role.ADMIN, Role.DUTY_EDITOR)):
-        return True
-    from channels_publish.models import ChannelAccount
-
-    ids = department_ids_with(user, P.VIEW_WORK)
-    return ChannelAccount.objects.filter(
-        pk=account.pk,
-        channelaccountgroupobjectpermission__group__department__in=ids,
-    ).exists()
-
-
 @rule("channels.list")
 def _list_channels(user, _obj) -> bool:
     return bool(department_ids_with(user, P.VIEW_WORK))

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accounts.models import Membership
 from accounts.roles import Role
 
 from .models import Notification, Post
@@ -51,8 +50,3 @@ def approvers_of(post: Post) -> list:
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
-
-def duty_editors() -> list:
-    return list(User.objects.filter(
-        is_active=True, pk__in=Membership.objects.filter(role=Role.DUTY_EDITOR).values("user")
-    ))

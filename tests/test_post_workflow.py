@@ -269,3 +269,12 @@ def test_berlin_times_refuse_dst_gaps_and_overlaps():
         berlin_wall_clock_to_aware(datetime(2026, 10, 25, 2, 30))
     aware = berlin_wall_clock_to_aware(datetime(2026, 7, 1, 9, 0))
     assert aware.utcoffset() == timedelta(hours=2)
+
+
+def test_tags_are_normalised_once_for_posts_and_media(editor, department, facebook):
+    post = posts.create_post(
+        actor=editor, department=department,
+        data=posts.PostData(title="Tags", body="Text", channel_account_ids=[facebook.pk],
+                            tags=["#Radweg", " radweg ", "Klima", ""]),
+    )
+    assert sorted(tag.name for tag in post.tags.all()) == ["klima", "radweg"]

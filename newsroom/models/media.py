@@ -10,10 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class TagQuerySet(models.QuerySet):
+    def for_names(self, names) -> list[Tag]:
+        """The tags for ``names`` as people type them ("#Radweg", " radweg "), created as needed."""
+        cleaned = sorted({name.strip().lstrip("#").lower()[:60] for name in names if name.strip()})
+        return [self.get_or_create(name=name)[0] for name in cleaned]
+
+
 class Tag(models.Model):
     """A keyword for posts (campaigns, topics) and media."""
 
     name = models.CharField(_("Schlagwort"), max_length=60, unique=True)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Schlagwort")

@@ -100,10 +100,7 @@ def upload(*, actor, department: Department, uploaded_file, name: str = "", alt_
         if asset.kind == MediaKind.VIDEO:
             asset.rendition_status = RenditionStatus.READY
         asset.save()
-        asset.tags.set(
-            Tag.objects.get_or_create(name=tag.strip().lstrip("#").lower()[:60])[0]
-            for tag in tags or [] if tag.strip()
-        )
+        asset.tags.set(Tag.objects.for_names(tags or []))
         audit.log("newsroom.media.uploaded", actor=actor, obj=asset,
                   data={"kind": asset.kind, "size_bytes": asset.size_bytes})
         if asset.kind == MediaKind.IMAGE:

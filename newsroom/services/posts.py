@@ -6,7 +6,6 @@ that a second person has not checked goes out. Review decisions live in ``approv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -134,11 +133,6 @@ def _check_content(actor, department: Department, data: PostData) -> None:
         raise DomainError(_("Die geplante Zeit braucht eine Zeitzone."), field="scheduled_at")
 
 
-def _tags(names: Sequence[str]) -> list[Tag]:
-    cleaned = sorted({name.strip().lstrip("#").lower() for name in names if name.strip()})
-    return [Tag.objects.get_or_create(name=name[:60])[0] for name in cleaned]
-
-
 def _write_content(post: Post, data: PostData) -> None:
     """Store ``data`` on the saved ``post``: fields, tags, channels, media and variants."""
     post.title = data.title.strip()
@@ -147,7 +141,7 @@ def _write_content(post: Post, data: PostData) -> None:
     post.campaign = data.campaign.strip()
     post.scheduled_at = data.scheduled_at
     post.is_crisis = data.is_crisis
-    post.tags.set(_tags(data.tags))
+    post.tags.set(Tag.objects.for_names(data.tags))
     post.channel_accounts.set(data.channel_account_ids)
     PostMedia.objects.filter(post=post).delete()
     PostMedia.objects.bulk_create(
