@@ -202,7 +202,7 @@ def send(delivery_id: int) -> str:
         ).update(status=PostStatus.PUBLISHING, status_changed_at=now)
     attempt = DeliveryAttempt.objects.create(delivery=delivery, number=delivery.attempts)
     adapter = adapter_for(account.network)
-    config = _config(account)
+    config = account_config(account)
     request = build_request(delivery)
     try:
         published = None
@@ -238,7 +238,8 @@ def send(delivery_id: int) -> str:
     return outcome
 
 
-def _config(account: ChannelAccount) -> AccountConfig:
+def account_config(account: ChannelAccount) -> AccountConfig:
+    """What an adapter needs of a channel account: ids, API root, decrypted credentials."""
     return AccountConfig(
         network=account.network,
         external_id=account.external_id,

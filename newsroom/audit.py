@@ -149,6 +149,9 @@ ACTION_MESSAGES: dict[str, Any] = {
     "accounts.user.password_changed": gettext_lazy("%(object)s hat das Passwort geändert."),
     "accounts.api_token.issued": gettext_lazy("%(actor)s hat ein API-Token erstellt."),
     "accounts.api_token.revoked": gettext_lazy("%(actor)s hat ein API-Token widerrufen."),
+    "newsroom.retention.enforced": gettext_lazy(
+        "Aufbewahrungsfristen angewendet: %(counts)s."
+    ),
 }
 
 

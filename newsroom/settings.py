@@ -67,7 +67,9 @@ INSTALLED_APPS = [
     "approvals",
     "channels_publish",
     "crisis",
+    "inbox",
     "analytics",
+    "pwa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -203,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
     "end-due-crises": {
         "task": "crisis.tasks.end_due_crises",
         "schedule": timedelta(seconds=30),
+    },
+    "enforce-retention": {
+        "task": "newsroom.tasks.enforce_retention",
+        "schedule": timedelta(hours=6),
     },
     "scheduler-heartbeat": {
         "task": "newsroom.tasks.scheduler_heartbeat",
@@ -374,6 +380,14 @@ LOGGING = {
 
 # --- Publishing -----------------------------------------------------------------------------
 NEWSROOM_PRESS_FROM_EMAIL = env_str("NEWSROOM_PRESS_FROM_EMAIL", "presse@stadt.example")
+# Retention periods in days per kind of personal data (see newsroom/retention.py), e.g.
+# NEWSROOM_RETENTION_DAYS="inbox.messages=180,audit.entries=3650".
+NEWSROOM_RETENTION_DAYS = {
+    key.strip(): int(days)
+    for key, _sep, days in (
+        item.partition("=") for item in env_list("NEWSROOM_RETENTION_DAYS", [])
+    )
+}
 NEWSROOM_GRAPH_API_VERSION = env_str("NEWSROOM_GRAPH_API_VERSION", "v21.0")
 NEWSROOM_NETWORK_TIMEOUT_S = env_int("NEWSROOM_NETWORK_TIMEOUT_S", 20)
 NEWSROOM_RETRY_BASE_S = env_int("NEWSROOM_RETRY_BASE_S", 30)

@@ -21,6 +21,14 @@ def scheduler_heartbeat() -> None:
     record_scheduler_tick()
 
 
+@shared_task(name="newsroom.tasks.enforce_retention", ignore_result=True)
+def enforce_retention() -> dict[str, int]:
+    """Delete or anonymise personal data past its retention period (newsroom/retention.py)."""
+    from .retention import enforce_retention as enforce
+
+    return enforce()
+
+
 @shared_task(
     name="newsroom.tasks.send_notification_emails",
     ignore_result=True,

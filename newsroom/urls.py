@@ -16,6 +16,9 @@ urlpatterns = [
     path("feeds/", include("channels_publish.urls")),
     path("channels/", include("channels_publish.web_urls")),
     path("crisis/", include("crisis.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("app/", include("pwa.urls")),
     path("admin/", admin.site.urls),
     # Uploaded media are served by the app itself (Instagram fetches them by URL).
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

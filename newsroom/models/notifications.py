@@ -17,6 +17,14 @@ class NotificationKind(models.TextChoices):
     ACCOUNT_RECONNECT = "account_reconnect", _("Kanal muss neu verbunden werden")
     DELIVERY_FAILED = "delivery_failed", _("Veröffentlichung fehlgeschlagen")
     CRISIS = "crisis", _("Krise")
+    DELIVERY_UNKNOWN = "delivery_unknown", _("Veröffentlichung unklar")
+    REPLY_REVIEW_REQUESTED = "reply_review_requested", _("Antwort wartet auf Freigabe")
+    REPLY_APPROVED = "reply_approved", _("Antwort freigegeben")
+    REPLY_CHANGES_REQUESTED = "reply_changes_requested", _("Antwort: Änderungen erbeten")
+    MODERATION_REQUESTED = "moderation_requested", _("Moderation wartet auf Freigabe")
+    CONVERSATION_ASSIGNED = "conversation_assigned", _("Unterhaltung zugewiesen")
+    CONVERSATION_OVERDUE = "conversation_overdue", _("Unterhaltung wartet zu lange")
+    TOPIC_SURGE = "topic_surge", _("Thema nimmt stark zu")
 
 
 class Notification(models.Model):
