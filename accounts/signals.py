@@ -2,7 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from newsroom import audit
 
@@ -30,3 +30,9 @@ def record_logout(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed)
 def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
     audit.log("accounts.user.login_failed", data={"username": credentials.get("username", "")})
+
+
+# Sent by accounts.services when a person is deactivated (by an administrator, the admin or a
+# leaving-staff procedure), after their sessions and API tokens have been ended. Apps that hold
+# per-person access (push subscriptions, devices) connect to it and remove it.
+user_deactivated = Signal()
