@@ -11,6 +11,7 @@ from accounts.models import Department
 from newsroom import audit
 
 from .models import PUBLISH_PERMISSION, ChannelAccount
+from .signals import account_reconnected
 
 audit.register_actions({
     "channels.account.granted": gettext_lazy(
@@ -73,4 +74,5 @@ def reconnect_account(*, actor, account: ChannelAccount, credentials: dict,
         # Only the fact is logged: the credentials never enter the audit log.
         audit.log("channels.account.reconnected", actor=actor, obj=account,
                   data={"released": released})
+        account_reconnected.send(sender=ChannelAccount, account=account, actor=actor)
     return released

@@ -7,7 +7,8 @@ account. Importing it needs no Django settings.
 
 - :func:`create_app` (``app``): the WSGI application.
 - :func:`running_sandbox`, :func:`serve` (``server``): run it.
-- :class:`SandboxControl` (``control``): reset, records, faults from Python.
+- :class:`SandboxControl` (``control``): reset, records, faults from Python, and
+  citizens' comments, mentions and messages (``add_inbound``, see ``inbound``).
 """
 
 from .app import create_app

@@ -14,8 +14,11 @@ Control endpoints (JSON, under ``/_sandbox/api/``):
 - ``GET|POST accounts``: list, register (``{"network", "account", "name",
   "username", ...attrs}``; Instagram ``publishing_limit`` overrides the 100/24 h).
 - ``POST metrics``: ``{"id", "metrics": {...}}`` sets engagement numbers returned
-  by X ``public_metrics`` and YouTube ``statistics``.
+  by X ``public_metrics``, Graph insights and YouTube ``statistics`` (otherwise they
+  grow by themselves, see ``insights``).
 - ``GET health``.
+- ``GET|POST inbound``, ``GET inbound/<id>``: citizens' comments, mentions and
+  direct messages, created by hand or in bulk (see :mod:`.inbound`).
 
 Media the sandbox received is served at ``/_sandbox/media/<id>`` (with ranges,
 so ``<video>`` can seek).
@@ -192,13 +195,19 @@ class SandboxApp:
             ("/_sandbox/api/metrics", "metrics", ["POST"], self.api_metrics),
             ("/_sandbox/media/<media_id>", "media", ["GET", "HEAD"], self.media),
         ]
+        from .inbound import InboundStore, control_routes
+
+        self.inbound = InboundStore(self.store)
+        control += control_routes(self)
         for path, name, methods, handler in control:
             rules.append(Rule(path, endpoint=f"control.{name}", methods=methods))
             self.endpoints[f"control.{name}"] = Endpoint(None, handler)
         for path, name, handler in pages.routes(self):
             rules.append(Rule(path, endpoint=f"pages.{name}", methods=["GET"]))
             self.endpoints[f"pages.{name}"] = Endpoint(None, handler)
-        for api in (XApi(), GraphApi(), YouTubeApi()):
+        from . import inbound, insights
+
+        for api in (XApi(), GraphApi(), YouTubeApi(), *insights.apis(), *inbound.apis()):
             for index, (path, methods, handler, operation) in enumerate(api.routes()):
                 name = f"{api.name}.{index}.{handler.__name__}"
                 rules.append(Rule(path, endpoint=name, methods=methods))

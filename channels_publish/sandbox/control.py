@@ -7,6 +7,15 @@ Control::
     control.inject_fault("page-token", "rate_limit", network="facebook", operation="create")
     control.records(network="x", account="x-token")
 
+Citizens writing to us (see :mod:`channels_publish.sandbox.inbound`)::
+
+    comment = control.add_inbound("facebook", "comment", "Wann?", on=post_remote_id)
+    control.add_inbound("x", "message", "Hallo", account="x-token")
+    control.add_inbound_bulk(count=10_000, network="facebook", on=[post_id, other_id])
+    control.replies(network="facebook")       # what we answered
+    control.moderations(network="facebook")   # what we hid or deleted
+    control.inbound_item(comment["id"])       # hidden / deleted / answers
+
 Pointing the real client libraries at the sandbox (``base_url`` as yielded by
 ``running_sandbox()`` or printed by ``manage.py runsandbox``):
 
@@ -172,3 +181,69 @@ class SandboxControl:
     def set_metrics(self, object_id: str, **metrics: int) -> dict[str, Any]:
         """Set engagement numbers (``like_count=3``, ``viewCount=10``) of a created object."""
         return self._call("POST", "metrics", json={"id": object_id, "metrics": metrics})["data"]
+
+    # inbound: what citizens write, what we answer --------------------------------
+
+    def add_inbound(
+        self,
+        network: str,
+        kind: str = "comment",
+        text: str | None = None,
+        *,
+        account: str = "",
+        on: str = "",
+        author: dict[str, str] | None = None,
+        thread: str = "",
+        created_at: str | None = None,
+    ) -> dict[str, Any]:
+        """Create one citizen item (``comment`` on ``on``: our post's or a comment's remote
+        id; ``mention`` on X; ``message`` to ``account``); returns it with its ``id``,
+        ``thread``, ``post_id`` and ``author`` (generated when not given)."""
+        body: dict[str, Any] = {"network": network, "kind": kind}
+        optional = {"text": text, "account": account, "on": on, "author": author,
+                    "thread": thread, "created_at": created_at}
+        body.update({key: value for key, value in optional.items() if value})
+        return self._call("POST", "inbound", json=body)["data"]
+
+    def add_inbound_bulk(
+        self, items: list[dict[str, Any]] | None = None, count: int = 0, **template: Any
+    ) -> list[str]:
+        """Create many items at once: ``items`` as for :meth:`add_inbound` (with
+        ``network``), and/or ``count`` items from ``template`` (e.g. ``network="facebook",
+        on=[post ids]`` cycled) with varied German texts, authors and times one second
+        apart ending now. Returns the new ids."""
+        body: dict[str, Any] = {**template}
+        if items:
+            body["items"] = items
+        if count:
+            body["count"] = count
+        return self._call("POST", "inbound", json=body)["data"]["ids"]
+
+    def inbound(
+        self, network: str | None = None, account: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Inbound items (citizens' and ours: kinds comment, mention, message, reply,
+        direct_message), oldest first; ``account`` matches the key or our owner id."""
+        params = {"network": network, "account": account, "kind": kind}
+        params = {key: value for key, value in params.items() if value}
+        return self._call("GET", "inbound", params=params)["data"]
+
+    def inbound_item(self, item_id: str) -> dict[str, Any]:
+        """One inbound item with its state (``hidden``, ``deleted``, ``moderation_status``)
+        and its direct ``answers``."""
+        return self._call("GET", f"inbound/{item_id}")["data"]
+
+    def replies(self, network: str | None = None, account: str | None = None
+                ) -> list[dict[str, Any]]:
+        """What we sent: replies and direct messages, oldest first (store records, with
+        ``extra.parent``, ``extra.thread`` and ``request``)."""
+        return [
+            record for record in self.records(network=network, account=account)
+            if record["kind"] in ("reply", "direct_message")
+        ]
+
+    def moderations(self, network: str | None = None, account: str | None = None
+                    ) -> list[dict[str, Any]]:
+        """Our moderation decisions, oldest first: ``extra.action`` (``hide``, ``unhide``,
+        ``delete``, ``heldForReview``, ``rejected``, ``published``) and ``extra.target``."""
+        return self.records(network=network, account=account, kind="moderation")

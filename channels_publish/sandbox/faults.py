@@ -26,7 +26,9 @@ Operations, one per endpoint: ``create`` (a tweet, page post/photo/video, IG
 ``media_publish``, the YouTube chunk that completes a video), ``container`` (IG
 ``POST /{ig-user-id}/media``), ``upload`` (X media upload, YouTube upload session
 start and intermediate chunks), ``thumbnail`` (YouTube ``thumbnails.set``),
-``delete`` and ``read`` (every GET).
+``delete`` and ``read`` (every GET). Inbound: replies and direct messages are
+``create``, hiding a comment or setting its moderation status is ``moderate``,
+deleting a comment is ``delete``, reading comments, mentions and messages ``read``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ KINDS = (
     "ig_container_error",
     "youtube_quota",
 )
-OPERATIONS = ("create", "container", "upload", "thumbnail", "delete", "read")
+OPERATIONS = ("create", "container", "upload", "thumbnail", "delete", "read", "moderate")
 
 # Kinds that act on the request as a whole; the rest are consulted by handlers.
 REQUEST_KINDS = frozenset({"rate_limit", "server_error", "timeout_after_create", "slow"})

@@ -249,9 +249,11 @@ class GraphApi:
         fields = requested(params)
         record = call.store.get(node)
         if record is None or record.deleted:
-            if node in call.store.owners(call.network):
-                return json_response(pick({"id": node, "name": f"Sandbox {node}"}, fields,
-                                          {"name"}))
+            from .insights import owner_json
+
+            owner = owner_json(call, node)
+            if owner is not None:
+                return json_response(pick(owner, fields, {"name"}))
             return unsupported("get", node)
         if record.kind == "ig_container":
             data = self._container_json(call, record)
@@ -267,6 +269,10 @@ class GraphApi:
     def delete_object(self, call: Call, version: str, node: str) -> Response:
         """``DELETE /{object-id}``: delete a page post, photo or video."""
         record = call.store.get(node)
+        if record is not None and not record.deleted and record.extra.get("thread"):
+            from .graph_inbound_api import delete_comment
+
+            return delete_comment(call, record)  # a comment on one of our items
         if record is None or record.deleted or record.network != "facebook":
             return unsupported("delete", node)
         call.store.delete(record)
@@ -511,6 +517,8 @@ class GraphApi:
             "media_type": record.extra.get("media_type"),
             "media_product_type": record.extra.get("media_product_type"),
             "media_url": media_url,
+            "thumbnail_url": call.base_url + cover.path if (cover := record.extra.get("cover"))
+            else None,
             "permalink": f"{call.base_url}/_sandbox/instagram#{record.id}",
             "timestamp": graph_time(record.created_at),
             "like_count": record.extra.get("metrics", {}).get("like_count", 0),
@@ -548,6 +556,7 @@ class GraphApi:
             return invalid_parameter(f"Param media_type must be one of {{IMAGE, VIDEO, REELS, "
                                      f"STORIES, CAROUSEL}}, got {media_type}")
         media: list[MediaBlob] = []
+        covers: dict[str, Any] = {}
         state, error = "FINISHED", None
         if media_type == "IMAGE":
             try:
@@ -567,6 +576,18 @@ class GraphApi:
                 media = [self._fetch(call, video_url)]
             except FetchError:
                 state, error = "ERROR", "Error: Media download has failed. (2207052)"
+            cover_url = params.get("cover_url", "") if media_type == "REELS" else ""
+            if cover_url and state != "ERROR":
+                # The reel's cover image, fetched like the video; a failed download fails
+                # the container as Instagram does.
+                try:
+                    cover = self._fetch(call, cover_url)
+                except FetchError:
+                    cover = None
+                if cover is None or not cover.content_type.startswith("image/"):
+                    state, error = "ERROR", "Error: Cover image download has failed. (2207052)"
+                else:
+                    covers = {"cover": cover, "cover_url": cover_url}
         else:
             state = "IN_PROGRESS"
             for child_id in children:
@@ -578,6 +599,7 @@ class GraphApi:
             "error": error,
             "children": children,
             "is_carousel_item": is_true(params.get("is_carousel_item"), default=False),
+            **covers,
         }
         if call.take_fault("ig_container_error") is not None:
             extra["final_state"] = "ERROR"
@@ -652,6 +674,8 @@ class GraphApi:
                     ("VIDEO" if media_type in IG_VIDEO_TYPES else "IMAGE"),
                     "media_product_type": product,
                     "container_id": container.id,
+                    **({"cover": container.extra["cover"]} if "cover" in container.extra
+                       else {}),
                 },
             )
             container.extra["published_media_id"] = record.id

@@ -2,7 +2,8 @@
 
 ``/_sandbox/`` lists the networks; ``/_sandbox/x``, ``/facebook``, ``/instagram``
 and ``/youtube`` show every account's published posts newest first, with text,
-images, video and time (``?account=`` narrows to one account key or owner id).
+images, video and time (``?account=`` narrows to one account key or owner id),
+each with its comments and a form to add a citizen's comment by hand.
 The stylesheet is served by the sandbox itself; all user text is escaped.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
+from . import inbound
 from .store import NETWORKS, VISIBLE_KINDS, Record
 
 if TYPE_CHECKING:
@@ -72,12 +74,16 @@ def _safe_href(url: str) -> str | None:
 
 def _media_html(record: Record) -> str:
     parts = []
-    for blob in record.media:
+    # Alt texts the network received with the media (X: ``POST /2/media/metadata``).
+    alt_texts = record.extra.get("alt_texts") or []
+    for index, blob in enumerate(record.media):
         src = escape(blob.path, quote=True)
+        alt = escape(alt_texts[index] if index < len(alt_texts) else "", quote=True)
         if blob.content_type.startswith("video/"):
-            parts.append(f'<video src="{src}" controls preload="metadata"></video>')
+            label = f' aria-label="{alt}"' if alt else ""
+            parts.append(f'<video src="{src}" controls preload="metadata"{label}></video>')
         elif blob.content_type.startswith("image/"):
-            parts.append(f'<img src="{src}" alt="" loading="lazy">')
+            parts.append(f'<img src="{src}" alt="{alt}" loading="lazy">')
         else:
             parts.append(f'<a href="{src}">{escape(blob.content_type)}</a>')
     return "".join(parts)
@@ -106,7 +112,12 @@ def _post_html(network: str, record: Record) -> str:
         if link and _safe_href(link):
             pieces.append(f'<p><a href="{_safe_href(link)}" rel="nofollow noopener">'
                           f"{escape(link)}</a></p>")
-        pieces.append(_media_html(record))
+        media = _media_html(record)
+        cover = record.extra.get("cover")  # an Instagram reel's cover image
+        if cover is not None:
+            media = media.replace("<video ", f'<video poster="{escape(cover.path, quote=True)}" ',
+                                  1)
+        pieces.append(media)
     stamp = record.created_at
     pieces.append(
         f'<footer><time datetime="{stamp.isoformat()}">'
@@ -152,7 +163,9 @@ def routes(app: SandboxApp) -> list[tuple[str, str, Callable[..., Response]]]:
                     continue
                 if wanted and wanted != owner and all(r.account != wanted for r in records):
                     continue
-                posts = "".join(_post_html(network, record) for record in records)
+                posts = "".join(_post_html(network, record)
+                                + inbound.comments_html(app, network, record)
+                                for record in records)
                 sections.append(f'<section><h2>{escape(owner)}</h2>{posts}</section>')
             body = "".join(sections) or '<p class="empty">Nothing published yet.</p>'
             return _layout(TITLES[network], body)
@@ -161,7 +174,7 @@ def routes(app: SandboxApp) -> list[tuple[str, str, Callable[..., Response]]]:
         return page
 
     def stylesheet(request: Request) -> Response:
-        return Response(STYLESHEET, content_type="text/css; charset=utf-8",
+        return Response(STYLESHEET + inbound.PAGE_CSS, content_type="text/css; charset=utf-8",
                         headers={"Cache-Control": "public, max-age=300"})
 
     result: list[tuple[str, str, Any]] = [

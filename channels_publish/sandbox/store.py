@@ -148,7 +148,9 @@ class SandboxStore:
     def reset(self) -> None:
         """Forget everything: records, media, sessions, accounts, metrics."""
         with self.lock:
-            self._counter = itertools.count(1)
+            # Numbered from the clock (microseconds), so ids stay unique and increasing across
+            # restarts and resets: a newsroom that fetched before must not see old ids again.
+            self._counter = itertools.count(int(time.time() * 1_000_000))
             self.records: dict[str, Record] = {}
             self._order: list[Record] = []
             # (network, owner) -> records in creation order, for timelines.
@@ -224,13 +226,16 @@ class SandboxStore:
 
     # records -------------------------------------------------------------
 
-    def add(self, record: Record, *, unique_text: bool = False) -> Record | None:
+    def add(
+        self, record: Record, *, unique_text: bool = False, timeline: bool = True
+    ) -> Record | None:
         """Record a created object and index it for timelines.
 
         With ``unique_text`` the record's text takes part in duplicate detection:
         if the same owner published the same text within 24 hours, nothing is
         added and the earlier record is returned instead (check and insert are
-        atomic, so two concurrent identical posts cannot both pass).
+        atomic, so two concurrent identical posts cannot both pass). Without
+        ``timeline`` the record stays out of the owner's timeline (inbound items).
         """
         with self.lock:
             if unique_text and record.text:
@@ -241,7 +246,8 @@ class SandboxStore:
                 self._duplicates[key] = (record.id, time.time())
             self.records[record.id] = record
             self._order.append(record)
-            self._timelines[(record.network, record.owner)].append(record)
+            if timeline:
+                self._timelines[(record.network, record.owner)].append(record)
         return None
 
     def add_alias(self, alias_id: str, record: Record) -> None:

@@ -34,6 +34,7 @@ ID_PATTERN = re.compile(r"^[0-9]{1,19}$")
 URL_PATTERN = re.compile(r"https?://\S+")
 MAX_WEIGHTED_LENGTH = 280
 TCO_LENGTH = 23
+MAX_ALT_TEXT = 1000
 VIDEO_CATEGORIES = {"tweet_video", "amplify_video", "dm_video"}
 PROCESSING_POLLS = 2
 UPLOAD_EXPIRY_S = 86400
@@ -128,6 +129,7 @@ class XApi:
             ("/2/media/upload/initialize", ["POST"], self.media_initialize, "upload"),
             ("/2/media/upload/<media_id>/append", ["POST"], self.media_append, "upload"),
             ("/2/media/upload/<media_id>/finalize", ["POST"], self.media_finalize, "upload"),
+            ("/2/media/metadata", ["POST"], self.media_metadata, "upload"),
         ]
 
     # credentials and errors --------------------------------------------------
@@ -192,7 +194,7 @@ class XApi:
             return problem(403, "disallowed-resource", "Forbidden",
                            "Your Tweet text is too long.")
         user_id = call.store.x_user_id(call.account)
-        blobs, media_keys = [], []
+        blobs, media_keys, alt_texts = [], [], []
         for media_id in media_ids:
             session = call.store.sessions.get(f"x:{media_id}")
             if (
@@ -204,7 +206,14 @@ class XApi:
                 return invalid_request("media.media_ids", media_id, "Your media IDs are invalid.")
             blobs.append(session["blob"])
             media_keys.append(self._media_key(session))
+            alt_texts.append(session.get("alt_text", ""))
         reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        if reply_to and not media_ids:
+            from .x_inbound_api import INBOUND_KINDS, create_reply
+
+            parent = call.store.get(str(reply_to))
+            if parent is not None and not parent.deleted and parent.kind in INBOUND_KINDS:
+                return create_reply(call, text, parent)  # answering a citizen
         if reply_to:
             parent = call.store.get(str(reply_to), kind="tweet")
             if parent is None or parent.deleted:
@@ -225,6 +234,7 @@ class XApi:
             extra={
                 "media_ids": list(media_ids),
                 "media_keys": media_keys,
+                "alt_texts": alt_texts,
                 "in_reply_to_tweet_id": reply_to,
             },
         )
@@ -242,7 +252,18 @@ class XApi:
         """``DELETE /2/tweets/{id}``: delete one of the account's posts."""
         if not ID_PATTERN.match(tweet_id):
             return invalid_request("id", tweet_id, "The `id` query parameter value is invalid.")
-        record = call.store.get(tweet_id, kind="tweet")
+        record = call.store.get(tweet_id)
+        if record is not None and record.network == "x" and record.kind in ("comment",
+                                                                            "mention"):
+            return problem(403, "not-authorized-for-resource", "Forbidden",
+                           "You are not allowed to delete a Tweet of another user.",
+                           resource_type="tweet", resource_id=tweet_id)
+        if record is not None and record.kind == "reply" and not record.deleted \
+                and record.account == call.account:
+            call.sandbox.inbound.moderate(record, "delete", call.account)
+            return json_response({"data": {"deleted": True}})
+        if record is not None and record.kind != "tweet":
+            record = None
         if record is None or record.deleted:
             return problem(404, "resource-not-found", "Not Found Error",
                            f"Could not find tweet with id: [{tweet_id}].",
@@ -268,7 +289,9 @@ class XApi:
         if "conversation_id" in fields:
             data["conversation_id"] = record.extra.get("in_reply_to_tweet_id") or record.id
         if "public_metrics" in fields:
-            data["public_metrics"] = {**ZERO_METRICS, **record.extra.get("metrics", {})}
+            from .insights import x_public_metrics
+
+            data["public_metrics"] = {**ZERO_METRICS, **x_public_metrics(record)}
         if "attachments" in fields and record.extra.get("media_keys"):
             data["attachments"] = {"media_keys": record.extra["media_keys"]}
         return data
@@ -277,8 +300,15 @@ class XApi:
         """``GET /2/tweets/{id}``; a missing post is a 200 with ``errors`` as on X."""
         if not ID_PATTERN.match(tweet_id):
             return invalid_request("id", tweet_id, "The `id` query parameter value is invalid.")
-        record = call.store.get(tweet_id, kind="tweet")
-        if record is None or record.deleted:
+        record = call.store.get(tweet_id)
+        if record is not None and record.kind != "tweet" and not record.deleted:
+            from .x_inbound_api import INBOUND_KINDS, tweet_json
+
+            if record.network == "x" and record.kind in INBOUND_KINDS - {"message",
+                                                                        "direct_message"}:
+                return json_response({"data": tweet_json(record,
+                                                         requested_fields(call.request))})
+        if record is None or record.deleted or record.kind != "tweet":
             return json_response({"errors": [not_found_error("tweet", tweet_id)]})
         return json_response({"data": self._tweet_json(record, requested_fields(call.request))})
 
@@ -311,14 +341,18 @@ class XApi:
         if user_id not in call.store.x_users:
             return json_response({"errors": [not_found_error("user", user_id)]})
         fields = requested_fields(call.request)
-        records = call.store.timeline("x", user_id, kinds={"tweet"}, limit=max_results)
+        # Our replies to citizens (kind "reply") are posts of ours too.
+        records = call.store.timeline("x", user_id, kinds={"tweet", "reply"}, limit=max_results)
         meta: dict[str, Any] = {"result_count": len(records)}
         if not records:
             return json_response({"meta": meta})
         meta["newest_id"] = records[0].id
         meta["oldest_id"] = records[-1].id
-        return json_response({"data": [self._tweet_json(r, fields) for r in records],
-                              "meta": meta})
+        from .x_inbound_api import tweet_json
+
+        data = [tweet_json(r, fields) if r.kind == "reply" else self._tweet_json(r, fields)
+                for r in records]
+        return json_response({"data": data, "meta": meta})
 
     # media upload ------------------------------------------------------------
 
@@ -336,6 +370,7 @@ class XApi:
             "polls": 0,
             "video": _is_video(media_type, category),
             "expires_at": int(time.time()) + UPLOAD_EXPIRY_S,
+            "alt_text": "",
         }
         with call.store.lock:
             call.store.sessions[f"x:{media_id}"] = session
@@ -504,3 +539,45 @@ class XApi:
         session = self._new_session(call, media_type, category, len(data))
         self._store_blob(call, session, data)
         return json_response({"data": self._media_data(session)})
+
+    def media_metadata(self, call: Call) -> Response:
+        """``POST /2/media/metadata``: attach metadata (alt text) to an uploaded medium.
+
+        The spec's ``CreateMediaMetadataRequest``: ``id`` (digits) and ``metadata``
+        with ``alt_text.text`` of at most 1000 characters. The alt text is kept with
+        the upload and copied into every post created with the medium afterwards.
+        """
+        body = call.request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return invalid_request("body", "", "Request body must be a JSON object.")
+        media_id = body.get("id")
+        if not isinstance(media_id, str) or not ID_PATTERN.match(media_id):
+            return invalid_request("id", media_id, "The `id` field value is invalid.")
+        metadata = body.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            return invalid_request("metadata", metadata, "metadata must be an object.")
+        alt = metadata.get("alt_text")
+        if alt is not None:
+            text = alt.get("text") if isinstance(alt, dict) else None
+            if not isinstance(text, str):
+                return invalid_request("metadata.alt_text.text", text,
+                                       "alt_text.text is required.")
+            if len(text) > MAX_ALT_TEXT:
+                return invalid_request("metadata.alt_text.text", text,
+                                       f"alt_text.text must be at most {MAX_ALT_TEXT} "
+                                       "characters.")
+        session = self._session(call, media_id)
+        if session is None or session["blob"] is None:
+            return problem(404, "resource-not-found", "Not Found Error",
+                           f"Could not find media with id: [{media_id}].",
+                           resource_type="media", resource_id=media_id, parameter="id",
+                           value=media_id)
+        associated: dict[str, Any] = {}
+        if alt is not None:
+            record = call.store.get(media_id, kind="media")
+            with call.store.lock:
+                session["alt_text"] = alt["text"]
+                if record is not None:
+                    record.extra["alt_text"] = alt["text"]
+            associated["alt_text"] = {"text": alt["text"]}
+        return json_response({"data": {"id": media_id, "associated_metadata": associated}})

@@ -212,9 +212,9 @@ class YouTubeApi:
                 status["publishAt"] = extra["publish_at"]
             data["status"] = status
         if "statistics" in parts:
-            metrics = {"viewCount": 0, "likeCount": 0, "favoriteCount": 0, "commentCount": 0}
-            metrics.update(extra.get("metrics", {}))
-            data["statistics"] = {key: str(value) for key, value in metrics.items()}
+            from .insights import youtube_video_statistics
+
+            data["statistics"] = youtube_video_statistics(record)
         if "contentDetails" in parts:
             data["contentDetails"] = {"duration": "PT0S", "dimension": "2d",
                                       "definition": "hd", "caption": "false"}
@@ -455,7 +455,10 @@ class YouTubeApi:
                                                            "uploads": "UU" + channel[2:]}}
         if "statistics" in parts:
             count = len(call.store.timeline("youtube", channel, kinds={"video"}, limit=10_000))
-            data["statistics"] = {"viewCount": "0", "subscriberCount": "0",
+            from .insights import youtube_subscribers
+
+            subscribers = youtube_subscribers(channel, account.attrs)
+            data["statistics"] = {"viewCount": "0", "subscriberCount": str(subscribers),
                                   "hiddenSubscriberCount": False, "videoCount": str(count)}
         return data
 
