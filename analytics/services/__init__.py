@@ -1,0 +1,1 @@
+"""The analytics' business rules: collecting figures, reading dashboards, topics, reports."""

@@ -1,0 +1,36 @@
+"""Celery tasks of the analytics. Each takes ids, is safe to run twice, and is idempotent per
+day (figures) or per hour (topics) or per month (reports)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import collection, reports, topics
+
+
+@shared_task(name="analytics.tasks.collect_metrics", ignore_result=True)
+def collect_metrics() -> int:
+    """Enqueue one collection run per account that reports figures (hourly, from the beat)."""
+    ids = collection.collectable_account_ids()
+    for account_id in ids:
+        collect_account_metrics.delay(account_id)
+    return len(ids)
+
+
+@shared_task(name="analytics.tasks.collect_account_metrics", ignore_result=True)
+def collect_account_metrics(account_id: int) -> dict:
+    """Read and store the figures of one account; a rate limit pauses it until the next run."""
+    result = collection.collect_account(account_id)
+    return {"collected": result.collected, "stopped": result.stopped, "skipped": result.skipped}
+
+
+@shared_task(name="analytics.tasks.aggregate_topics", ignore_result=True)
+def aggregate_topics() -> dict:
+    """Count keywords of the last hours' citizens' messages and alert on surges."""
+    return topics.aggregate_recent_hours()
+
+
+@shared_task(name="analytics.tasks.send_monthly_reports", ignore_result=True)
+def send_monthly_reports() -> int:
+    """Send last month's report to every department that has not had it yet (daily)."""
+    return len(reports.send_monthly_reports())
