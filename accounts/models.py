@@ -165,3 +165,30 @@ class ApiToken(models.Model):
     @classmethod
     def find_usable(cls, key: str) -> ApiToken | None:
         return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(key)).first()
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a person, listed on their security page.
+
+    The session itself lives in Django's session store; this row tells the person where and
+    since when they are signed in. Only a shortened address is kept (DSGVO).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="browser_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True, editable=False)
+    created_at = models.DateTimeField(_("angemeldet seit"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("zuletzt aktiv"), default=timezone.now)
+    expires_at = models.DateTimeField(_("läuft ab"))
+    user_agent = models.CharField(_("Browser"), max_length=200, blank=True)
+    ip_prefix = models.CharField(_("Netz"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("Sitzung")
+        verbose_name_plural = _("Sitzungen")
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.created_at:%Y-%m-%d %H:%M}"

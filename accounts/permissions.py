@@ -392,3 +392,94 @@ _review_post_of_department = _RULES.pop("post.review")
 @rule("post.review")
 def _review_post_or_crisis_message(user, post) -> bool:
     return _review_post_of_department(user, post) or _approve_crisis_message(user, post)
+
+
+# --- Citizens' inbox (docs/decisions/0004-inbox-visibility.md) -------------------------------
+def is_inbox_central(user) -> bool:
+    """The community management (in any department) and duty editors see and route everything."""
+    return has_any_role(user, (Role.COMMUNITY, Role.DUTY_EDITOR))
+
+
+def inbox_department_ids(user) -> set[int] | AllDepartments:
+    """Departments whose conversations the person handles (every one for the central team)."""
+    if is_inbox_central(user):
+        return ALL_DEPARTMENTS
+    return department_ids_with(user, P.HANDLE_INBOX)
+
+
+@rule("inbox.view")
+def _view_inbox(user, _obj) -> bool:
+    return bool(inbox_department_ids(user))
+
+
+@rule("conversation.handle")
+def _handle_conversation(user, conversation) -> bool:
+    """Read, assign, tag, note, draft a reply, close: the department it is routed to."""
+    return is_inbox_central(user) or has_department_permission(
+        user, P.HANDLE_INBOX, conversation.department_id
+    )
+
+
+@rule("conversation.route")
+def _route_conversation(user, _conversation) -> bool:
+    return is_inbox_central(user)
+
+
+def _may_approve_in_inbox(user, conversation) -> bool:
+    return is_inbox_central(user) or has_department_permission(
+        user, P.APPROVE_REPLY, conversation.department_id
+    )
+
+
+@rule("reply.review")
+def _review_reply(user, reply) -> bool:
+    """Four eyes: never whoever wrote or last changed the reply."""
+    return _may_approve_in_inbox(user, reply.conversation) and user.pk not in {
+        reply.author_id, reply.last_edited_by_id
+    }
+
+
+@rule("reply.review_queue")
+def _reply_review_queue(user, _obj) -> bool:
+    return is_inbox_central(user) or bool(department_ids_with(user, P.APPROVE_REPLY))
+
+
+@rule("moderation.review")
+def _review_moderation(user, moderation) -> bool:
+    return _may_approve_in_inbox(
+        user, moderation.message.conversation
+    ) and user.pk != moderation.requested_by_id
+
+
+@rule("inbox.rules.manage")
+def _manage_routing_rules(user, _obj) -> bool:
+    return is_inbox_central(user)
+
+
+@rule("inbox.saved_answers.manage")
+def _manage_saved_answers(user, department) -> bool:
+    return is_inbox_central(user) or has_department_permission(user, P.HANDLE_INBOX, department)
+
+
+@rule("inbox.citizen_data")
+def _citizen_data(user, _obj) -> bool:
+    """Export or erase everything of one citizen account (DSGVO requests)."""
+    return is_inbox_central(user)
+
+
+# --- Analytics ------------------------------------------------------------------------------
+@rule("analytics.view")
+def _view_analytics(user, _obj) -> bool:
+    """Figures of one's own departments (and, for city-wide roles, of all)."""
+    return bool(department_ids_with(user, P.VIEW_WORK))
+
+
+@rule("analytics.city")
+def _view_city_analytics(user, _obj) -> bool:
+    """City-wide figures: duty editors and administrators."""
+    return has_any_role(user, (Role.DUTY_EDITOR, Role.ADMIN))
+
+
+@rule("analytics.department")
+def _view_department_analytics(user, department) -> bool:
+    return has_department_permission(user, P.VIEW_WORK, department)

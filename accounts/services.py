@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from newsroom import audit
@@ -19,6 +20,21 @@ from .permissions import forget_access
 from .roles import ROLE_PERMISSIONS, Role
 
 User = get_user_model()
+
+audit.register_actions(
+    {
+        "accounts.user.deactivated": gettext_lazy(
+            "%(actor)s hat das Konto %(object)s deaktiviert (%(sessions)s Sitzungen beendet, "
+            "%(revoked)s API-Tokens widerrufen)."
+        ),
+        "accounts.user.locked_out": gettext_lazy(
+            "Anmeldung für „%(username)s“ nach zu vielen Fehlversuchen gesperrt."
+        ),
+        "accounts.user.unlocked": gettext_lazy(
+            "%(actor)s hat die Anmeldesperre für „%(username)s“ aufgehoben."
+        ),
+    }
+)
 
 
 def sync_department_permissions(user) -> None:
@@ -53,24 +69,37 @@ ADMIN_GROUP_NAME = "Newsroom-Administration"
 _ADMIN_MODEL_PERMISSIONS = {
     "accounts": ["user", "department", "membership", "apitoken"],
     "channels_publish": ["channelaccount"],
+    "axes": ["accessattempt"],
 }
-_ADMIN_VIEW_ONLY = {"newsroom": ["auditlogentry", "post", "mediaasset"]}
+_ADMIN_VIEW_ONLY = {
+    "newsroom": ["auditlogentry", "post", "mediaasset"],
+    "accounts": ["usersession"],
+}
 
 
 def admin_group() -> Group:
     group, created = Group.objects.get_or_create(name=ADMIN_GROUP_NAME)
     if created:
-        codenames = Q()
-        for app_label, models in _ADMIN_MODEL_PERMISSIONS.items():
-            codenames |= Q(content_type__app_label=app_label, content_type__model__in=models)
-        for app_label, models in _ADMIN_VIEW_ONLY.items():
-            codenames |= Q(
-                content_type__app_label=app_label,
-                content_type__model__in=models,
-                codename__startswith="view_",
-            )
-        group.permissions.set(Permission.objects.filter(codenames))
+        sync_admin_group_permissions(group)
     return group
+
+
+def sync_admin_group_permissions(group: Group | None = None) -> None:
+    """Give the administration group exactly the rights listed above.
+
+    Runs after every ``migrate`` too, so rights for models added later reach existing installs.
+    """
+    group = group or admin_group()
+    codenames = Q()
+    for app_label, models in _ADMIN_MODEL_PERMISSIONS.items():
+        codenames |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    for app_label, models in _ADMIN_VIEW_ONLY.items():
+        codenames |= Q(
+            content_type__app_label=app_label,
+            content_type__model__in=models,
+            codename__startswith="view_",
+        )
+    group.permissions.set(Permission.objects.filter(codenames))
 
 
 def _sync_admin_rights(user, *, is_admin: bool) -> None:
@@ -192,3 +221,54 @@ def issue_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
             data={"token": token.name, "prefix": token.prefix},
         )
     return token, key
+
+
+def deactivate_user(actor, user) -> bool:
+    """Deactivate a person: their sessions and API tokens end at once.
+
+    ``actor`` is an administrator, or None for the system (a management command). Returns
+    whether the person was active before. Apps holding per-person access (push subscriptions)
+    hear ``accounts.signals.user_deactivated`` and remove it in the same transaction.
+    """
+    from . import sessions
+    from .signals import user_deactivated
+
+    if actor is not None and not permissions.can(actor, "admin.access"):
+        raise NotAllowed(_("Nur die Administration darf Konten deaktivieren."))
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError(_("Sie können Ihr eigenes Konto nicht deaktivieren."))
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+        user.is_active = False
+        ended_sessions = sessions.end_all_sessions(user)
+        ended_tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if updated or ended_sessions or ended_tokens:
+            audit.log(
+                "accounts.user.deactivated",
+                actor=actor,
+                obj=user,
+                # "revoked", not "tokens": the audit log masks secret-sounding keys.
+                data={"sessions": ended_sessions, "revoked": ended_tokens},
+            )
+        # Inside the transaction: what the receivers remove goes together with the rest.
+        user_deactivated.send(sender=User, user=user, actor=actor)
+    forget_access(user)
+    return bool(updated)
+
+
+def unlock_login(*, actor, username: str, ip_address: str | None = None) -> int:
+    """Lift a login lockout (django-axes) for ``username``; returns the attempts removed."""
+    from axes.utils import reset
+
+    if actor is not None and not permissions.can(actor, "admin.access"):
+        raise NotAllowed(_("Nur die Administration darf Anmeldesperren aufheben."))
+    with transaction.atomic():
+        if ip_address:
+            removed = reset(username=username, ip=ip_address)
+        else:
+            removed = reset(username=username)
+        if removed:
+            audit.log("accounts.user.unlocked", actor=actor, data={"username": username})
+    return removed

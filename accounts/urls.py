@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
+from .views import login, security
 
 app_name = "accounts"
 
@@ -13,6 +14,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("login/code/", login.otp_verify, name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -24,4 +26,13 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("security/", security.security, name="security"),
+    path("security/sessions/<int:pk>/end/", security.session_end, name="session_end"),
+    path("security/sessions/end-others/", security.sessions_end_others,
+         name="sessions_end_others"),
+    path("security/tokens/", security.token_create, name="token_create"),
+    path("security/tokens/<int:pk>/revoke/", security.token_revoke, name="token_revoke"),
+    path("security/2fa/setup/", security.otp_enrol, name="otp_enrol"),
+    path("security/2fa/backup-codes/", security.backup_codes, name="backup_codes"),
+    path("security/2fa/remove/", security.otp_remove, name="otp_remove"),
 ]

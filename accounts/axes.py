@@ -1,0 +1,8 @@
+"""Glue between django-axes and the newsroom."""
+
+from newsroom.middleware import client_ip as _client_ip
+
+
+def client_ip(request) -> str:
+    """The client's address as the audit log sees it (first proxy hop in production)."""
+    return _client_ip(request) or ""

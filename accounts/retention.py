@@ -1,0 +1,78 @@
+"""The personal data ``accounts`` holds and how long (see ``newsroom.retention``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.retention import RetentionRule, register_retention
+
+_STAFF = _("Beschäftigte der Stadtverwaltung")
+_EMPLOYMENT = _("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)")
+_SECURITY = _("Art. 6 Abs. 1 lit. c und e DSGVO, Art. 32 DSGVO (Sicherheit der Verarbeitung)")
+
+
+def _purge_login_attempts(cutoff: datetime) -> int:
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()[0]
+
+
+def _purge_sessions(cutoff: datetime) -> int:
+    from .models import UserSession
+
+    return UserSession.objects.filter(expires_at__lt=cutoff).delete()[0]
+
+
+def _purge_revoked_api_tokens(cutoff: datetime) -> int:
+    from .models import ApiToken
+
+    return ApiToken.objects.filter(revoked_at__lt=cutoff).delete()[0]
+
+
+def register_rules() -> None:
+    """Called from ``AccountsConfig.ready``."""
+    register_retention(RetentionRule(
+        key="accounts.login_attempts",
+        label=_("Fehlgeschlagene Anmeldeversuche (Anmeldesperre)"),
+        purpose=_("Schutz vor dem Erraten von Passwörtern: Sperre nach wiederholten "
+                  "Fehlversuchen."),
+        personal_data=_("Eingegebener Benutzername, IP-Adresse, Browser, Zeitpunkt"),
+        default_days=1,
+        purge=_purge_login_attempts,
+        legal_basis=_SECURITY,
+        data_subjects=_STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="accounts.sessions",
+        label=_("Angemeldete Geräte (Sitzungen)"),
+        purpose=_("Beschäftigte sehen, wo sie angemeldet sind, und können Sitzungen beenden."),
+        personal_data=_("Person, Browser, gekürzte IP-Adresse (Netz), Anmelde- und "
+                        "letzte Aktivitätszeit"),
+        default_days=7,
+        purge=_purge_sessions,
+        legal_basis=_SECURITY,
+        data_subjects=_STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="accounts.revoked_api_tokens",
+        label=_("Widerrufene API-Tokens"),
+        purpose=_("Nachvollziehen, welches Token wann widerrufen wurde."),
+        personal_data=_("Person, Bezeichnung, Erstellung, letzte Nutzung, Widerruf"),
+        default_days=90,
+        purge=_purge_revoked_api_tokens,
+        legal_basis=_EMPLOYMENT,
+        data_subjects=_STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="accounts.second_factor",
+        label=_("Zwei-Faktor-Anmeldung"),
+        purpose=_("Sichere Anmeldung mit Authenticator-App und Notfallcodes."),
+        personal_data=_("Geheimer Schlüssel der App, Notfallcodes, letzte Nutzung"),
+        default_days=0,
+        purge=None,
+        action="keep",
+        legal_basis=_SECURITY,
+        data_subjects=_STAFF,
+    ))
