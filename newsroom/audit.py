@@ -111,24 +111,85 @@ def log(
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The outcome of checking the chain: how many entries fit, and the first that does not."""
+
     checked: int
     first_broken_id: int | None
+    reason: str = ""
+    # Set when the oldest entries were removed by the retention rule: the chain then starts at
+    # the anchor recorded by the truncation entry instead of at the empty hash.
+    anchored_at_id: int | None = None
 
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
 
 
+TRUNCATED_ACTION = "newsroom.audit.truncated"
+
+
+def _truncation_anchors() -> set[str]:
+    """Hashes of the last entry removed by each truncation; a chain may start after them."""
+    return {
+        str(data.get("anchor_hash", ""))
+        for data in AuditLogEntry.objects.filter(action=TRUNCATED_ACTION).values_list(
+            "data", flat=True
+        )
+        if isinstance(data, dict)
+    }
+
+
 def verify_audit_chain(batch_size: int = 2000) -> ChainReport:
-    """Recompute every entry's hash in order; name the first entry that does not fit."""
-    previous_hash = ""
+    """Recompute every entry's hash in order; name the first entry that does not fit.
+
+    The first entry must start the chain (empty previous hash) unless the retention rule removed
+    the oldest entries: then its previous hash must be the anchor that the truncation entry
+    (itself part of the chain) recorded.
+    """
+    previous_hash: str | None = None
+    anchored_at = None
     checked = 0
     for entry in AuditLogEntry.objects.order_by("id").iterator(chunk_size=batch_size):
-        if entry.previous_hash != previous_hash or entry.compute_hash() != entry.entry_hash:
-            return ChainReport(checked=checked, first_broken_id=entry.id)
+        if previous_hash is None:
+            previous_hash = ""
+            if entry.previous_hash and entry.previous_hash in _truncation_anchors():
+                previous_hash = entry.previous_hash
+                anchored_at = entry.id
+        if entry.previous_hash != previous_hash:
+            reason = (
+                _("Der Eintrag verweist nicht auf seinen Vorgänger (Eintrag fehlt oder wurde "
+                  "eingefügt).")
+            )
+            return ChainReport(checked, entry.id, reason, anchored_at)
+        if entry.compute_hash() != entry.entry_hash:
+            reason = _("Der Inhalt des Eintrags wurde nachträglich verändert.")
+            return ChainReport(checked, entry.id, reason, anchored_at)
         previous_hash = entry.entry_hash
         checked += 1
-    return ChainReport(checked=checked, first_broken_id=None)
+    return ChainReport(checked=checked, first_broken_id=None, anchored_at_id=anchored_at)
+
+
+def truncate_before(cutoff) -> int:
+    """Remove the oldest entries (created before ``cutoff``) as one prefix of the chain.
+
+    Only a prefix may go, never entries in between, so the rest of the chain stays verifiable;
+    the truncation entry records the hash of the last removed entry as the new anchor.
+    Called by the retention rule ``audit.entries`` only.
+    """
+    with transaction.atomic():
+        last = (
+            AuditLogEntry.objects.filter(created_at__lt=cutoff)
+            .order_by("-id").values_list("id", "entry_hash").first()
+        )
+        if last is None:
+            return 0
+        last_id, anchor_hash = last
+        # QuerySet.delete() bypasses the model's append-only delete(): the one sanctioned way.
+        deleted, _per_model = AuditLogEntry.objects.filter(id__lte=last_id).delete()
+        log(TRUNCATED_ACTION, data={
+            "deleted": deleted, "up_to_id": last_id, "anchor_hash": anchor_hash,
+        })
+    return deleted
 
 
 # Every action code and the sentence that tells people what happened. Placeholders: %(actor)s,
@@ -151,6 +212,10 @@ ACTION_MESSAGES: dict[str, Any] = {
     "accounts.api_token.revoked": gettext_lazy("%(actor)s hat ein API-Token widerrufen."),
     "newsroom.retention.enforced": gettext_lazy(
         "Aufbewahrungsfristen angewendet: %(counts)s."
+    ),
+    TRUNCATED_ACTION: gettext_lazy(
+        "%(deleted)s Protokolleinträge nach Ablauf der Aufbewahrungsfrist gelöscht "
+        "(bis Eintrag Nr. %(up_to_id)s)."
     ),
 }
 

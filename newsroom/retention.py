@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import audit
 
@@ -31,9 +32,13 @@ class RetentionRule:
     purpose: str  # German, lazy: why it is kept (record of processing)
     default_days: int
     # Deletes or anonymises everything older than the cutoff; returns how many items.
-    purge: Callable[[datetime], int]
+    # None: kept as an official record without a period (only listed in the record of
+    # processing; erased by pseudonymisation when a person leaves).
+    purge: Callable[[datetime], int] | None
     personal_data: str = ""  # German, lazy: which personal data the kind contains
-    action: str = "delete"  # "delete" or "anonymise": what happens at the end
+    action: str = "delete"  # "delete", "anonymise" or "keep": what happens at the end
+    legal_basis: str = ""  # German, lazy: e.g. "Art. 6 Abs. 1 lit. e DSGVO"
+    data_subjects: str = ""  # German, lazy: whose data (staff, citizens)
 
 
 _RULES: dict[str, RetentionRule] = {}
@@ -61,9 +66,102 @@ def enforce_retention(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts: dict[str, int] = {}
     for rule in retention_rules():
+        if rule.purge is None:
+            continue
         cutoff = now - timedelta(days=retention_days(rule.key))
         with transaction.atomic():
             counts[rule.key] = rule.purge(cutoff)
     if any(counts.values()):
         audit.log("newsroom.retention.enforced", data={"counts": counts})
     return counts
+
+
+# --- The newsroom core's own kinds of personal data -------------------------------------------
+STAFF = _("Beschäftigte der Stadtverwaltung")
+PUBLIC_TASK = _("Art. 6 Abs. 1 lit. e DSGVO (Öffentlichkeitsarbeit der Stadt)")
+
+
+def _purge_notifications(cutoff: datetime) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def _purge_audit_entries(cutoff: datetime) -> int:
+    # Only the oldest part of the chain goes, as one prefix, so the rest stays verifiable.
+    return audit.truncate_before(cutoff)
+
+
+def _purge_calendar_feed_tokens(cutoff: datetime) -> int:
+    from .models import CalendarFeedToken
+
+    return CalendarFeedToken.objects.filter(revoked_at__lt=cutoff).delete()[0]
+
+
+def register_core_rules() -> None:
+    """The kinds of personal data the newsroom core holds (called from ``apps.ready``).
+
+    Decisions: the audit log is the city's record of official acts (who published what, who
+    approved it, sign-ins and failed sign-ins with the IP address); it is kept for three years
+    by default and then removed from the oldest end only, so the hash chain of the rest stays
+    verifiable. Failed sign-ins are part of it and cannot be removed earlier without breaking
+    the chain; login lockouts (django-axes) and sessions belong to ``accounts``. Posts,
+    comments and reviews are the department's records: they have no period; when a person
+    leaves, ``newsroom.services.privacy.erase_staff_member`` pseudonymises the account.
+    """
+    register_retention(RetentionRule(
+        key="newsroom.notifications",
+        label=_("Benachrichtigungen"),
+        purpose=_("Hinweise an Beschäftigte auf Aufgaben (Freigaben, Fehler, Krisen)."),
+        personal_data=_("Empfänger/in, Text, gelesen/versandt am"),
+        default_days=180,
+        purge=_purge_notifications,
+        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        data_subjects=STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="newsroom.audit_entries",
+        label=_("Protokoll (Audit-Log)"),
+        purpose=_("Nachweis, wer wann was veröffentlicht, freigegeben oder geändert hat; "
+                  "Auskünfte nach Informationsfreiheitsgesetz und an die Presse; "
+                  "Erkennung von Missbrauch (auch fehlgeschlagene Anmeldungen)."),
+        personal_data=_("Name der handelnden Person, IP-Adresse, Aktion, betroffenes Objekt, "
+                        "bei fehlgeschlagenen Anmeldungen der eingegebene Benutzername"),
+        default_days=1095,
+        purge=_purge_audit_entries,
+        legal_basis=_("Art. 6 Abs. 1 lit. c und e DSGVO (Aktenführung, Datensicherheit)"),
+        data_subjects=STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="newsroom.calendar_feed_tokens",
+        label=_("Widerrufene Kalender-Abos"),
+        purpose=_("Persönliche Kalender-Abonnements; widerrufene werden nur kurz aufgehoben."),
+        personal_data=_("Person, Zeitpunkt der Erstellung und des Widerrufs"),
+        default_days=30,
+        purge=_purge_calendar_feed_tokens,
+        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        data_subjects=STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="newsroom.posts",
+        label=_("Beiträge, Kommentare und Freigaben"),
+        purpose=_("Die Öffentlichkeitsarbeit der Ämter: Entwürfe, interne Kommentare, "
+                  "Vier-Augen-Freigaben und Veröffentlichungen."),
+        personal_data=_("Autor/in, Bearbeiter/innen, Freigebende, Kommentare mit Namen"),
+        default_days=0,
+        purge=None,
+        action="keep",
+        legal_basis=PUBLIC_TASK,
+        data_subjects=STAFF,
+    ))
+    register_retention(RetentionRule(
+        key="newsroom.staff_accounts",
+        label=_("Konten der Beschäftigten"),
+        purpose=_("Anmeldung, Rollen und Zuständigkeiten im Newsroom."),
+        personal_data=_("Name, Benutzername, E-Mail-Adresse, Rollen je Amt, letzte Anmeldung"),
+        default_days=0,
+        purge=None,
+        action="keep",
+        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        data_subjects=STAFF,
+    ))

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -154,29 +154,100 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-@login_required
-def audit_export(request):
-    """The filtered entries as CSV for Excel: UTF-8 with BOM, semicolons."""
-    entries, _form = _audit_entries(request)
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_CHUNK = 2000
+
+
+def _export_filename(extension: str) -> str:
     stamp = timezone.localtime(timezone.now(), BERLIN).strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="protokoll-{stamp}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Zeit"), _("Aktion"), _("Person"), _("Objekt"), _("Amt"), _("IP-Adresse"),
-                     _("Details"), _("Prüfsumme")])
-    for entry in entries.iterator(chunk_size=2000):
-        writer.writerow([
+    return f"protokoll-{stamp}.{extension}"
+
+
+def _csv_rows(entries):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([
+        _("Nr."), _("Zeit"), _("Aktion"), _("Was geschah"), _("Person"), _("Objekt"), _("Amt"),
+        _("IP-Adresse"), _("Details"), _("Vorherige Prüfsumme"), _("Prüfsumme"),
+    ])
+    for entry in entries.iterator(chunk_size=EXPORT_CHUNK):
+        yield writer.writerow([
+            entry.pk,
             timezone.localtime(entry.created_at, BERLIN).strftime("%Y-%m-%d %H:%M:%S"),
             entry.action,
+            _cell(entry.message()),
             _cell(entry.actor_display),
             _cell(entry.object_repr),
             _cell(entry.department.name if entry.department else ""),
             entry.ip_address or "",
             _cell(json.dumps(entry.data, cls=DjangoJSONEncoder, ensure_ascii=False,
                              sort_keys=True)),
+            entry.previous_hash,
             entry.entry_hash,
         ])
+
+
+@login_required
+def audit_export(request):
+    """The filtered entries as CSV for Excel: UTF-8 with BOM, semicolons; streamed."""
+    entries, _form = _audit_entries(request)
+    response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    return response
+
+
+def _json_entry(entry: AuditLogEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "created_at": entry.created_at.isoformat(),
+        "action": entry.action,
+        "message": entry.message(),
+        "actor": entry.actor_display,
+        "actor_id": entry.actor_id,
+        "object_type": entry.content_type.model if entry.content_type_id else None,
+        "object_id": entry.object_id,
+        "object": entry.object_repr,
+        "department": entry.department.number if entry.department else None,
+        "department_name": entry.department.name if entry.department else None,
+        "ip_address": entry.ip_address,
+        "data": entry.data,
+        "previous_hash": entry.previous_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
+def _json_chunks(entries, filters: dict):
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    generated = timezone.now().isoformat()
+    yield (
+        '{"generated_at": ' + encoder.encode(generated)
+        + ', "filters": ' + encoder.encode(filters) + ', "entries": ['
+    )
+    first = True
+    for entry in entries.select_related("content_type").iterator(chunk_size=EXPORT_CHUNK):
+        yield ("" if first else ",") + "\n" + encoder.encode(_json_entry(entry))
+        first = False
+    yield "\n]}\n"
+
+
+@login_required
+def audit_export_json(request):
+    """The filtered entries as JSON (public-records and press enquiries), with the chain hashes
+    so a recipient can check them; streamed."""
+    entries, form = _audit_entries(request)
+    filters = (
+        {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+        if form.is_bound and form.is_valid() else {}
+    )
+    response = StreamingHttpResponse(
+        _json_chunks(entries, filters), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json")}"'
     return response
 
 

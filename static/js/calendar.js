@@ -133,6 +133,10 @@
         today: data.textToday, month: data.textMonth, week: data.textWeek,
         day: data.textDay, list: data.textList,
       },
+      // A button's accessible name must contain its visible text (WCAG 2.5.3 "Label in Name"):
+      // the view and "today" buttons are named by their text alone.
+      viewHint: "$0",
+      todayHint: data.textToday,
       firstDay: 1,
       height: "auto",
       nowIndicator: true,
@@ -155,6 +159,10 @@
       eventContent,
       eventDidMount: (arg) => {
         arg.el.dataset.postId = arg.event.id;
+        // A day cell's label ("23. November 2026") would hide the posts listed inside it
+        // (WCAG 2.5.3); without it the cell is named by what it shows: day number and posts.
+        const cell = arg.el.closest("[role=gridcell]");
+        if (cell) cell.removeAttribute("aria-label");
         arg.el.setAttribute("title", `${arg.event.title} – ${arg.event.extendedProps.department}`);
       },
       datesSet: (info) => {

@@ -126,25 +126,27 @@ def test_the_export_is_excel_friendly_csv_of_the_filtered_entries(client, duty_e
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    content = response.content.decode("utf-8")
+    content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["Zeit", "Aktion", "Person", "Objekt", "Amt", "IP-Adresse", "Details",
-                       "Prüfsumme"]
+    assert rows[0] == ["Nr.", "Zeit", "Aktion", "Was geschah", "Person", "Objekt", "Amt",
+                       "IP-Adresse", "Details", "Vorherige Prüfsumme", "Prüfsumme"]
     entries = list(AuditLogEntry.for_object(own).order_by("-id"))
     assert len(rows) == 1 + len(entries)
     first = rows[1]
-    assert first[1] == entries[0].action
+    assert first[0] == str(entries[0].pk)
+    assert first[2] == entries[0].action
     # A title that looks like a formula is defused for spreadsheet programs.
-    assert first[3] == "'=Radwoche"
-    assert first[4] == department.name
-    assert first[7] == entries[0].entry_hash
-    assert first[0] == timezone.localtime(entries[0].created_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert first[5] == "'=Radwoche"
+    assert first[6] == department.name
+    assert first[10] == entries[0].entry_hash
+    assert first[1] == timezone.localtime(entries[0].created_at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_a_heads_export_leaves_out_other_departments(client, head, trail):
     client.force_login(head)
-    content = client.get(reverse("newsroom:audit_export")).content.decode("utf-8")
+    response = client.get(reverse("newsroom:audit_export"))
+    content = b"".join(response.streaming_content).decode("utf-8")
     assert "Radwoche" in content
     assert "Baustelle" not in content
 
