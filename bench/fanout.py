@@ -270,7 +270,7 @@ def _bare_requests(session, auth, base: str, kind: int, n: int, image: bytes, im
                              data={"creation_id": container}).json()["id"]
         session.get(f"{base}/{GRAPH}/{media}", params={"fields": "permalink"},
                     headers=headers).json()
-    else:  # X: chunked upload (initialize, append, finalize), then the post
+    else:  # X: chunked upload (initialize, append, finalize), alt text, then the post
         oauth = auth["x"][kind - 2]
         upload = f"{base}/2/media/upload"
         media_id = session.post(f"{upload}/initialize", auth=oauth, json={
@@ -279,6 +279,8 @@ def _bare_requests(session, auth, base: str, kind: int, n: int, image: bytes, im
         session.post(f"{upload}/{media_id}/append", auth=oauth, data={"segment_index": "0"},
                      files={"media": ("blob", image, "application/octet-stream")})
         session.post(f"{upload}/{media_id}/finalize", auth=oauth).json()
+        session.post(f"{base}/2/media/metadata", auth=oauth, json={
+            "id": str(media_id), "metadata": {"alt_text": {"text": ALT_TEXT}}}).raise_for_status()
         response = session.post(f"{base}/2/tweets", auth=oauth, json={
             "text": f"Bare {n} X", "media": {"media_ids": [str(media_id)]}})
         response.raise_for_status()

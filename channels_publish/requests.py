@@ -25,18 +25,17 @@ def media_item(asset: MediaAsset) -> MediaItem:
         height=asset.height,
         duration_s=asset.duration_s,
         thumbnail_path=asset.poster.path if asset.poster else None,
+        poster_url=public_media_url(asset.poster.name) if asset.poster else "",
     )
 
 
 def build_request(delivery) -> PublishRequest:
     post = delivery.post
     network = delivery.channel_account.network
-    variant = (
-        PostVariant.objects.filter(post=post, network=network)
-        .prefetch_related("variant_media__asset").first()
-    )
+    variant = PostVariant.objects.filter(post=post, network=network).first()
+    # One query for the media either way (the variant's own, or the post's).
     if variant is not None and variant.media_customised:
-        assets = [m.asset for m in variant.variant_media.all()]
+        assets = [m.asset for m in variant.variant_media.select_related("asset")]
     else:
         assets = [m.asset for m in post.post_media.select_related("asset")]
     text = variant.text if variant is not None and variant.text_customised else post.body

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from channels_publish.models import ChannelAccount
+from newsroom.models import MediaAsset
 from newsroom.web.fields import BerlinDateTimeField
 
 from .models import CrisisType
@@ -37,12 +38,25 @@ class ComposeForm(forms.Form):
         label=_("Kanäle"), widget=forms.CheckboxSelectMultiple,
         queryset=ChannelAccount.objects.none(),
     )
+    # Rendered as the picker in ``crisis/_media_picker.html``; the service checks the library.
+    media = forms.ModelMultipleChoiceField(
+        label=_("Bilder und Videos"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=MediaAsset.objects.none(),
+    )
 
-    def __init__(self, *args, accounts=None, **kwargs):
+    def __init__(self, *args, accounts=None, library=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel_accounts"].queryset = accounts
+        self.fields["media"].queryset = library if library is not None else \
+            MediaAsset.objects.none()
         if not self.is_bound:
             self.initial["channel_accounts"] = [account.pk for account in accounts]
+
+    def library(self) -> list[dict]:
+        """The crisis department's media, each with whether it is chosen (for the picker)."""
+        chosen = {str(pk) for pk in (self["media"].value() or [])}
+        return [{"asset": asset, "checked": str(asset.pk) in chosen}
+                for asset in self.fields["media"].queryset]
 
 
 class VersionForm(forms.Form):
@@ -63,4 +77,15 @@ class HoldingStatementForm(forms.Form):
         label=_("Kanäle"), widget=forms.CheckboxSelectMultiple,
         queryset=ChannelAccount.objects.usable(),
     )
+    media = forms.ModelMultipleChoiceField(
+        label=_("Bilder und Videos"), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=MediaAsset.objects.none(),
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, library=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["media"].queryset = library if library is not None else \
+            MediaAsset.objects.none()
+
+    library = ComposeForm.library

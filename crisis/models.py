@@ -133,6 +133,10 @@ class HoldingStatement(models.Model):
     channel_accounts = models.ManyToManyField(
         "channels_publish.ChannelAccount", verbose_name=_("Kanäle"), related_name="+"
     )
+    # From the crisis department's media library; sent with the statement.
+    media = models.ManyToManyField(
+        "newsroom.MediaAsset", verbose_name=_("Bilder und Videos"), blank=True, related_name="+"
+    )
     status = models.CharField(
         _("Status"), max_length=10, choices=HoldingStatementStatus.choices,
         default=HoldingStatementStatus.DRAFT,

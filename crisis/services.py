@@ -268,6 +268,19 @@ def crisis_department() -> Department:
     return department
 
 
+def crisis_media_library():
+    """The media crisis messages may carry: the crisis department's library, newest first
+    (empty when there is no active Amt für Kommunikation)."""
+    from newsroom.models import MediaAsset
+
+    department = Department.objects.filter(
+        number=permissions.CRISIS_TEAM_DEPARTMENT_NUMBER, is_active=True
+    ).first()
+    if department is None:
+        return MediaAsset.objects.none()
+    return MediaAsset.objects.filter(department=department).order_by("-created_at", "-pk")
+
+
 def _check_channels(crisis: Crisis, channel_account_ids: Iterable[int]) -> list[int]:
     wanted = list(dict.fromkeys(channel_account_ids))
     if not wanted:
@@ -357,6 +370,25 @@ class StatementData:
     title: str
     text: str
     channel_account_ids: list[int] = field(default_factory=list)
+    media_ids: list[int] = field(default_factory=list)
+
+
+def _check_statement_media(media_ids: Iterable[int]) -> list[int]:
+    """The statement's media: from the crisis library, images described (it is sent unchecked
+    later, approved in advance)."""
+    wanted = list(dict.fromkeys(media_ids))
+    if not wanted:
+        return wanted
+    assets = list(crisis_media_library().filter(pk__in=wanted))
+    if len(assets) != len(wanted):
+        raise DomainError(_("Einige gewählte Medien gehören nicht zur Mediathek des Amts für "
+                            "Kommunikation."), field="media_ids")
+    for asset in assets:
+        if asset.is_image and not asset.alt_text.strip():
+            raise DomainError(_("Bild „%(name)s“ hat keinen Alternativtext. Alternativtexte "
+                                "sind Pflicht (Barrierefreiheit).") % {"name": asset.name},
+                              field="media_ids")
+    return wanted
 
 
 def save_holding_statement(*, actor, data: StatementData,
@@ -373,6 +405,7 @@ def save_holding_statement(*, actor, data: StatementData,
     if not data.channel_account_ids:
         raise DomainError(_("Bitte wählen Sie mindestens einen Kanal."),
                           field="channel_account_ids")
+    media_ids = _check_statement_media(data.media_ids)
     now = _now()
     with transaction.atomic():
         if statement is None:
@@ -401,8 +434,9 @@ def save_holding_statement(*, actor, data: StatementData,
             ])
             statement = locked
         statement.channel_accounts.set(data.channel_account_ids)
+        statement.media.set(media_ids)
         audit.log("crisis.statement.saved", actor=actor, obj=statement,
-                  data={"version": statement.version})
+                  data={"version": statement.version, "media": media_ids})
         if was_approved:
             audit.log("crisis.statement.approval_revoked", actor=actor, obj=statement,
                       data={"version": statement.version})
@@ -448,8 +482,9 @@ def send_holding_statement(actor, statement: HoldingStatement, crisis: Crisis) -
         accounts = list(locked.channel_accounts.values_list("pk", flat=True))
         if not accounts:
             raise InvalidState(_("Die Erklärung hat keine Kanäle."))
+        media_ids = list(locked.media.order_by("pk").values_list("pk", flat=True))
         post = _new_crisis_post(actor=actor, crisis=crisis, title=locked.title, text=locked.text,
-                                channel_account_ids=accounts, media_ids=[])
+                                channel_account_ids=accounts, media_ids=media_ids)
         now = _now()
         Post.objects.filter(pk=post.pk).update(
             status=PostStatus.APPROVED, approved_by=locked.approved_by, approved_at=now,

@@ -121,12 +121,14 @@ def compose(request, pk: int):
         messages.error(request, _("Die Krise ist beendet."))
         return redirect("crisis:detail", pk=crisis.pk)
     accounts = services.scope_channel_accounts(crisis)
-    form = ComposeForm(request.POST or None, accounts=accounts)
+    form = ComposeForm(request.POST or None, accounts=accounts,
+                       library=services.crisis_media_library())
     if request.method == "POST" and form.is_valid():
         try:
             post = services.compose_crisis_message(
                 request.user, crisis, form.cleaned_data["text"],
                 [a.pk for a in form.cleaned_data["channel_accounts"]],
+                media_ids=[asset.pk for asset in form.cleaned_data["media"]],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -295,8 +297,10 @@ def statement_edit(request, pk: int | None = None):
             "crisis_type": statement.crisis_type, "title": statement.title,
             "text": statement.text, "expected_version": statement.version,
             "channel_accounts": list(statement.channel_accounts.values_list("pk", flat=True)),
+            "media": list(statement.media.values_list("pk", flat=True)),
         }
-    form = HoldingStatementForm(request.POST or None, initial=initial)
+    form = HoldingStatementForm(request.POST or None, initial=initial,
+                                library=services.crisis_media_library())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -306,6 +310,7 @@ def statement_edit(request, pk: int | None = None):
                 data=services.StatementData(
                     crisis_type=data["crisis_type"], title=data["title"], text=data["text"],
                     channel_account_ids=[a.pk for a in data["channel_accounts"]],
+                    media_ids=[asset.pk for asset in data["media"]],
                 ),
             )
         except DomainError as exc:

@@ -52,6 +52,7 @@ class MediaItem:
     height: int | None = None
     duration_s: float | None = None
     thumbnail_path: str | None = None  # YouTube's custom thumbnail
+    poster_url: str = ""  # a video's poster image, public (Instagram's reel cover)
 
 
 @dataclass(frozen=True)

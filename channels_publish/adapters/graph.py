@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from django.utils.translation import gettext as _
 
+from . import clients
 from .base import (
     AccountConfig,
     AdapterError,
@@ -251,9 +252,15 @@ class GraphClient:
         timeout_s: float = 20,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}
         self.network = network
-        self.http = httpx.Client(
+        self.shared = False
+        self.http = self._http(base_url, version, access_token, timeout_s, transport)
+
+    @staticmethod
+    def _http(base_url: str, version: str, access_token: str, timeout_s: float,
+              transport: httpx.BaseTransport | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {access_token}"} if access_token else {}
+        return httpx.Client(
             base_url=f"{base_url.rstrip('/')}/{version}",
             headers=headers,
             timeout=timeout_s,
@@ -263,14 +270,20 @@ class GraphClient:
 
     @classmethod
     def for_account(cls, account: AccountConfig, network: str) -> GraphClient:
-        """A client for a page or Instagram account."""
-        return cls(
-            account.base_url,
-            account.graph_version,
-            account.credentials.get("access_token", ""),
-            network=network,
-            timeout_s=account.timeout_s,
+        """A client for a page or Instagram account, on this thread's shared connection pool
+        for the account (see :mod:`.clients`); closing it leaves the pool open."""
+        token = account.credentials.get("access_token", "")
+        parts = (account.base_url.rstrip("/"), account.graph_version, token, account.timeout_s)
+        graph = cls.__new__(cls)
+        graph.network = network
+        graph.shared = True
+        graph.http = clients.reuse(
+            "graph", parts,
+            create=lambda: cls._http(*parts),
+            close=httpx.Client.close,
+            usable=lambda http: not http.is_closed,
         )
+        return graph
 
     def __enter__(self) -> GraphClient:
         return self
@@ -279,8 +292,9 @@ class GraphClient:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
+        """Close the connection pool, unless it is the thread's shared one."""
+        if not self.shared:
+            self.http.close()
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """GET a node or edge; reads never publish anything."""

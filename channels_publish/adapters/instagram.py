@@ -1,8 +1,9 @@
 """Instagram adapter on the Graph API's content publishing (containers, then publish).
 
 Steps: read ``content_publishing_limit`` (over quota: :class:`~.base.RetryLater`);
-create the container (``image_url``, or ``video_url`` with ``media_type=REELS``,
-or up to ten carousel items with ``is_carousel_item`` and a ``CAROUSEL`` parent);
+create the container (``image_url``, or ``video_url`` with ``media_type=REELS``
+and the video's poster as ``cover_url``, or up to ten carousel items with
+``is_carousel_item`` and a ``CAROUSEL`` parent);
 poll ``status_code`` until ``FINISHED``; ``POST /{ig-user}/media_publish`` with
 ``creation_id``. Instagram fetches every ``public_url`` itself.
 
@@ -144,6 +145,9 @@ class InstagramAdapter:
     def _item_data(item: MediaItem, *, single: bool) -> dict[str, str]:
         if item.kind == "video":
             data = {"media_type": "REELS" if single else "VIDEO", "video_url": item.public_url}
+            if single and item.poster_url:
+                # The reel's cover in the grid and feed; Instagram fetches it itself.
+                data["cover_url"] = item.poster_url
         else:
             data = {"image_url": item.public_url}
             if item.alt_text:

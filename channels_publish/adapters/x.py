@@ -11,12 +11,15 @@ itself identifies our post: :meth:`XAdapter.find_published` matches the account'
 recent posts by their text (URLs compared as placeholders, since X hands them
 back as t.co links).
 
-Resumable state: ``{"media": [{"id", "video", "expires_at"}, ...]}`` saved once
-all attachments are uploaded, so a retry posts with the same media ids instead
-of uploading again.
+Resumable state: ``{"media": [{"id", "video", "expires_at", "alt"}, ...]}``,
+saved after each attachment is uploaded and has its alt text (and also when
+setting the alt text fails), so a retry reuses the media ids already uploaded
+(uploading only the rest) and sets only the alt texts still missing. If any
+saved id is about to expire, all are uploaded afresh.
 
-Alt text: X's ``POST /2/media/metadata`` is not served by the sandbox, so the
-adapter does not set alt text yet.
+Alt text: after each upload, ``POST /2/media/metadata`` (X API v2, operation
+``createMediaMetadata`` in X's OpenAPI document) attaches the media item's alt
+text (at most 1000 characters) to the media id, for images and videos alike.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import urllib3
 from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 
+from . import clients
 from .base import (
     AccountConfig,
     AdapterError,
@@ -56,6 +60,7 @@ DUPLICATE_CODE = 187
 RECENT_POSTS = 50
 DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024
 MEDIA_MARGIN_S = 600  # reuse saved media ids only while they are valid for a while longer
+MAX_ALT_TEXT = 1000  # X's limit for alt_text.text
 
 
 class _RouteToBaseUrl(HTTPAdapter):
@@ -223,28 +228,47 @@ class XAdapter:
 
     # clients -----------------------------------------------------------------
 
-    def _client(self, account: AccountConfig) -> tweepy.Client:
-        creds = account.credentials
-        client = tweepy.Client(
-            consumer_key=creds.get("consumer_key"),
-            consumer_secret=creds.get("consumer_secret"),
-            access_token=creds.get("access_token"),
-            access_token_secret=creds.get("access_token_secret"),
-        )
-        route = _RouteToBaseUrl(account.base_url, account.timeout_s)
-        for prefix in ("https://", "http://"):
-            client.session.mount(prefix, route)
-        return client
-
     @staticmethod
-    def _auth(account: AccountConfig) -> Any:
+    def _key(account: AccountConfig) -> tuple[Any, ...]:
         creds = account.credentials
-        return tweepy.OAuth1UserHandler(
-            creds.get("consumer_key"),
-            creds.get("consumer_secret"),
-            creds.get("access_token"),
-            creds.get("access_token_secret"),
-        ).apply_auth()
+        return (account.base_url.rstrip("/"), account.timeout_s, creds.get("consumer_key"),
+                creds.get("consumer_secret"), creds.get("access_token"),
+                creds.get("access_token_secret"))
+
+    def _client(self, account: AccountConfig) -> tweepy.Client:
+        """This thread's tweepy client for the account: its session keeps connections alive
+        from one delivery to the next (see :mod:`.clients`)."""
+
+        def create() -> tweepy.Client:
+            creds = account.credentials
+            client = tweepy.Client(
+                consumer_key=creds.get("consumer_key"),
+                consumer_secret=creds.get("consumer_secret"),
+                access_token=creds.get("access_token"),
+                access_token_secret=creds.get("access_token_secret"),
+            )
+            route = _RouteToBaseUrl(account.base_url, account.timeout_s)
+            for prefix in ("https://", "http://"):
+                client.session.mount(prefix, route)
+            return client
+
+        return clients.reuse("x", self._key(account), create=create,
+                             close=lambda client: client.session.close())
+
+    def _auth(self, account: AccountConfig) -> Any:
+        """The OAuth 1.0a signer for the media requests, kept with the client."""
+
+        def create() -> Any:
+            creds = account.credentials
+            return tweepy.OAuth1UserHandler(
+                creds.get("consumer_key"),
+                creds.get("consumer_secret"),
+                creds.get("access_token"),
+                creds.get("access_token_secret"),
+            ).apply_auth()
+
+        return clients.reuse("x-auth", self._key(account), create=create,
+                             close=lambda auth: None)
 
     # publishing --------------------------------------------------------------
 
@@ -258,17 +282,10 @@ class XAdapter:
         """Upload the attachments (or reuse saved ones), then create the post."""
         client = self._client(account)
         try:
-            media = self._saved_media(state)
-            if media is None:
-                media = [self._upload(client, account, item) for item in request.media]
-                if media:
-                    save_state({**state, "media": media})
-            else:
-                for item in media:
-                    if item["video"]:
-                        self._wait_for_processing(client, account, item["id"])
+            media = self._attach_media(client, account, request, state, save_state)
         except (tweepy.TweepyException, requests.RequestException) as exc:
             raise classify(exc, creates=False) from exc
+        state = {**state, "media": media} if media else state
         media_ids = [item["id"] for item in media] or None
         try:
             response = client.create_tweet(text=request.text, media_ids=media_ids, user_auth=True)
@@ -292,13 +309,52 @@ class XAdapter:
         return f"https://x.com/i/web/status/{tweet_id}"
 
     @staticmethod
-    def _saved_media(state: dict[str, Any]) -> list[dict[str, Any]] | None:
-        media = state.get("media")
-        if not media:
-            return None
+    def _saved_media(state: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        """The saved uploads still usable (all or none), at most ``count`` of them."""
+        media = list(state.get("media") or [])[:count]
         if any(item.get("expires_at", 0) < time.time() + MEDIA_MARGIN_S for item in media):
-            return None
+            return []
         return media
+
+    def _attach_media(
+        self,
+        client: tweepy.Client,
+        account: AccountConfig,
+        request: PublishRequest,
+        state: dict[str, Any],
+        save_state: SaveState,
+    ) -> list[dict[str, Any]]:
+        """Upload each attachment not yet uploaded and set its alt text, saving after each step."""
+        media = self._saved_media(state, len(request.media))
+        for item in media:
+            if item["video"]:
+                self._wait_for_processing(client, account, item["id"])
+        for index, item in enumerate(request.media):
+            changed = index == len(media)
+            if changed:
+                media.append({**self._upload(client, account, item), "alt": False})
+            if not media[index].get("alt", True) and item.alt_text.strip():
+                try:
+                    self._set_alt_text(client, account, media[index]["id"], item.alt_text)
+                except Exception:
+                    save_state({**state, "media": media})  # the upload is kept for the retry
+                    raise
+                media[index] = {**media[index], "alt": True}
+                changed = True
+            if changed:
+                # One write per attachment in the usual case (upload and alt text together).
+                save_state({**state, "media": media})
+        return media
+
+    def _set_alt_text(
+        self, client: tweepy.Client, account: AccountConfig, media_id: str, alt_text: str
+    ) -> None:
+        """``POST /2/media/metadata`` with the alt text (repeating it is harmless)."""
+        url = account.base_url.rstrip("/") + "/2/media/metadata"
+        _raise_for_status(client.session.post(
+            url, auth=self._auth(account),
+            json={"id": media_id, "metadata": {"alt_text": {"text": alt_text[:MAX_ALT_TEXT]}}},
+        ))
 
     def _upload(
         self, client: tweepy.Client, account: AccountConfig, item: MediaItem

@@ -1,6 +1,9 @@
 """The Instagram adapter against the sandbox."""
 
+import dataclasses
+
 import pytest
+import requests
 
 from channels_publish.adapters import OutcomeUnknown, PermanentFailure, RetryLater
 from channels_publish.adapters.base import hidden_markers_in
@@ -46,6 +49,37 @@ def test_it_publishes_a_reel_after_processing(adapter, ig_account, sandbox, save
     adapter.publish(ig_account, publish_request(media=[video]), {}, saved)
     (record,) = media(sandbox)
     assert record["extra"]["media_product_type"] == "REELS"
+
+
+def test_a_reel_gets_the_videos_poster_as_its_cover(
+    adapter, ig_account, sandbox, saved, video, media_server
+):
+    reel = dataclasses.replace(video, poster_url=f"{media_server}/thumb.png")
+    adapter.publish(ig_account, publish_request(media=[reel]), {}, saved)
+    (container,) = sandbox.records(kind="ig_container")
+    assert container["request"]["form"]["cover_url"] == [f"{media_server}/thumb.png"]
+    (record,) = media(sandbox)
+    assert record["extra"]["cover"]["content_type"] == "image/png"
+    assert record["extra"]["cover"]["source_url"] == f"{media_server}/thumb.png"
+    page = requests.get(sandbox.url("/_sandbox/instagram"), timeout=5).text
+    assert f'poster="{record["extra"]["cover"]["path"]}"' in page
+
+
+def test_a_reel_whose_cover_cannot_be_fetched_fails(adapter, ig_account, sandbox, saved, video,
+                                                    media_server):
+    reel = dataclasses.replace(video, poster_url=f"{media_server}/page.html")
+    with pytest.raises(PermanentFailure) as caught:
+        adapter.publish(ig_account, publish_request(media=[reel]), {}, saved)
+    assert "Cover" in caught.value.message_de
+    assert media(sandbox) == []
+
+
+def test_carousel_videos_carry_no_cover(adapter, ig_account, sandbox, saved, image, video,
+                                        media_server):
+    clip = dataclasses.replace(video, poster_url=f"{media_server}/thumb.png")
+    adapter.publish(ig_account, publish_request(media=[image, clip]), {}, saved)
+    assert all("cover_url" not in c["request"]["form"]
+               for c in sandbox.records(kind="ig_container"))
 
 
 def test_a_container_error_is_permanent(adapter, ig_account, sandbox, saved, video):

@@ -110,3 +110,49 @@ def test_a_refused_connection_is_retry_later(adapter, x_account, saved):
     closed = dataclasses.replace(x_account, base_url=f"http://127.0.0.1:{port}")
     with pytest.raises(RetryLater):
         adapter.publish(closed, publish_request(), {}, saved)
+
+
+def test_it_sends_each_attachments_alt_text(adapter, x_account, sandbox, saved, image, video):
+    described = dataclasses.replace(video, alt_text="Feuerwehr löscht Brand am Hafen")
+    adapter.publish(x_account, publish_request("Mit Beschreibung", media=[image, described]),
+                    {}, saved)
+    (record,) = tweets(sandbox)
+    assert record["extra"]["alt_texts"] == ["Rathaus im Schnee",
+                                           "Feuerwehr löscht Brand am Hafen"]
+    media = {m["id"]: m["extra"].get("alt_text") for m in sandbox.records(kind="media")}
+    assert sorted(media.values()) == ["Feuerwehr löscht Brand am Hafen", "Rathaus im Schnee"]
+    assert [item["alt"] for item in saved.current["media"]] == [True, True]
+
+
+def test_an_attachment_without_alt_text_gets_no_metadata(adapter, x_account, sandbox, saved,
+                                                         video):
+    adapter.publish(x_account, publish_request("Ohne Beschreibung", media=[video]), {}, saved)
+    assert tweets(sandbox)[0]["extra"]["alt_texts"] == [""]
+    (media,) = sandbox.records(network="x", kind="media")
+    assert "alt_text" not in media["extra"]
+
+
+def test_a_failed_alt_text_resumes_without_uploading_again(
+    adapter, x_account, sandbox, saved, image, monkeypatch
+):
+    import requests
+
+    real = XAdapter._set_alt_text
+    calls = []
+
+    def flaky(self, client, account, media_id, alt_text):
+        calls.append(media_id)
+        if len(calls) == 1:
+            raise requests.ConnectTimeout("metadata not reachable")
+        return real(self, client, account, media_id, alt_text)
+
+    monkeypatch.setattr(XAdapter, "_set_alt_text", flaky)
+    with pytest.raises(RetryLater):
+        adapter.publish(x_account, publish_request("Zweiter Anlauf", media=[image]), {}, saved)
+    assert tweets(sandbox) == []
+    assert [item["alt"] for item in saved.current["media"]] == [False]
+    adapter.publish(x_account, publish_request("Zweiter Anlauf", media=[image]),
+                    saved.current, saved)
+    (media,) = sandbox.records(network="x", kind="media")
+    assert calls == [media["id"], media["id"]]
+    assert tweets(sandbox)[0]["extra"]["alt_texts"] == ["Rathaus im Schnee"]

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from channels_publish.models import Delivery, DeliveryStatus
 from newsroom.models import Post, PostStatus
 from tests.crisis import bulk_due_posts
-from tests.factories import PASSWORD, DepartmentFactory, channel, member
+from tests.factories import PASSWORD, DepartmentFactory, channel, image_asset, member
 
 from .conftest import login
 
@@ -61,14 +61,20 @@ def test_a_crisis_from_start_to_release(page, browser, live_server, crisis_team)
     expect(banner).to_contain_text("Unwetter über der Stadt")
     assert Delivery.objects.get(post=planned).status == DeliveryStatus.HELD
 
-    # 2. They compose a crisis message for every channel in scope.
+    # 2. They compose a crisis message for every channel in scope, with a picture from the
+    #    crisis department's media library.
+    picture = image_asset(duty_editor.memberships.get().department, name="Sturmschaden",
+                          alt_text="Umgestürzter Baum auf der Hauptstraße")
     page.get_by_role("button", name="Krisenmeldung schreiben").click()
+    compose_url = page.url
     expect(page.get_by_label("Stadt auf Facebook")).to_be_checked()
     page.get_by_label("Meldung").fill(TEXT)
+    page.get_by_label("Sturmschaden").check()
     page.get_by_role("button", name="Zur Freigabe einreichen").click()
     expect(page.get_by_text("Eigene Meldung")).to_be_visible()
     expect(page.get_by_role("button", name="Freigeben")).to_have_count(0)
     message = Post.objects.get(is_crisis=True)
+    assert [m.asset for m in message.post_media.all()] == [picture]
     approve_url = f"{live_server.url}/crisis/messages/{message.pk}/approve/"
 
     # 3. A second member of the crisis team approves on a phone, in one tap, after reading.
@@ -93,6 +99,14 @@ def test_a_crisis_from_start_to_release(page, browser, live_server, crisis_team)
     # the attempts themselves fail; the sandbox tests show them going out).
     assert Delivery.objects.filter(post=message).count() == 2
     assert not Delivery.objects.filter(post=message, status=DeliveryStatus.HELD).exists()
+
+    # The composer's media picker fits a phone: no sideways scrolling, big enough to tap.
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(compose_url)
+    choice = page.locator("label.crisis-media-choice").filter(has_text="Sturmschaden")
+    assert choice.bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # 4. The duty editor ends the crisis and releases the held post.
     page.goto(f"{live_server.url}/crisis/")

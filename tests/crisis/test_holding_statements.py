@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from channels_publish.models import Delivery, DeliveryStatus
 from crisis import services
-from crisis.models import HoldingStatementStatus
+from crisis.models import HoldingStatement, HoldingStatementStatus
 from newsroom.errors import InvalidState
 from newsroom.models import AuditLogEntry, PostStatus
 from tests.factories import member
@@ -118,3 +118,53 @@ def test_the_pages_create_approve_and_send(client, city_x, duty_editor, administ
     response = client.post(reverse("crisis:statement_send", kwargs={"pk": statement.pk}))
     assert response.status_code == 302
     assert Delivery.objects.filter(post__is_crisis=True).count() == 1
+
+
+def test_a_statements_picture_goes_out_with_it_and_its_alt_text_reaches_x(
+    client, city_x, duty_editor, administrator, comms_department, sandbox, public_media
+):
+    from tests.factories import image_asset
+
+    picture = image_asset(comms_department, name="Einsatzstelle",
+                          alt_text="Feuerwehrwagen vor dem Lagerhaus")
+    client.force_login(duty_editor)
+    form = client.get(reverse("crisis:statement_create")).content.decode()
+    assert f'name="media" value="{picture.pk}"' in form and "style=" not in form
+    response = client.post(reverse("crisis:statement_create"), {
+        "crisis_type": "fire", "title": "Erste Meldung Großbrand", "text": TEXT,
+        "channel_accounts": [city_x.pk], "media": [picture.pk],
+    })
+    assert response.status_code == 302
+    statement = HoldingStatement.objects.get()
+    assert list(statement.media.all()) == [picture]
+    edit = client.get(reverse("crisis:statement_edit", kwargs={"pk": statement.pk}))
+    assert f'value="{picture.pk}" checked' in edit.content.decode()
+    statement = services.approve_holding_statement(actor=administrator, statement=statement,
+                                                   expected_version=statement.version)
+    crisis = services.start_crisis(actor=duty_editor, reason="Großbrand im Hafen",
+                                   crisis_type="fire")
+    post = services.send_holding_statement(duty_editor, statement, crisis)
+    assert [m.asset for m in post.post_media.all()] == [picture]
+    assert run_until_idle() == ["published"]
+    (tweet,) = tweets(sandbox)
+    assert tweet["extra"]["alt_texts"] == ["Feuerwehrwagen vor dem Lagerhaus"]
+
+
+def test_a_statement_refuses_foreign_or_undescribed_media(
+    city_x, duty_editor, comms_department, department
+):
+    from newsroom.errors import DomainError
+    from newsroom.models import MediaAsset
+    from tests.factories import image_asset
+
+    foreign = image_asset(department, name="Fremd")
+    bare = image_asset(comms_department, name="Ohne Text")
+    MediaAsset.objects.filter(pk=bare.pk).update(alt_text="")
+    for media, message in ((foreign, "Mediathek"), (bare, "keinen Alternativtext")):
+        with pytest.raises(DomainError) as caught:
+            services.save_holding_statement(actor=duty_editor, data=services.StatementData(
+                crisis_type="fire", title="Mit Bild", text=TEXT,
+                channel_account_ids=[city_x.pk], media_ids=[media.pk],
+            ))
+        assert message in caught.value.message
+    assert not HoldingStatement.objects.exists()

@@ -170,3 +170,15 @@ def test_the_website_feed_pins_crisis_messages(client, comms_department, duty_ed
     atom = client.get(reverse("feeds:website_atom", kwargs={"account_id": website.pk}))
     body = atom.content.decode()
     assert body.index("Krise") < body.index("Stadtfest")
+
+
+def test_the_crisis_team_is_asked_on_the_one_tap_approval_page(
+    crisis, duty_editor, administrator, comms_department
+):
+    from newsroom.models import Notification, NotificationKind
+
+    account = channel("facebook", comms_department, name="Stadt auf Facebook")
+    post = services.compose_crisis_message(duty_editor, crisis, TEXT, [account.pk])
+    asked = Notification.objects.filter(kind=NotificationKind.REVIEW_REQUESTED, post=post)
+    assert asked.exists()
+    assert {n.target_url for n in asked} == {reverse("crisis:approve", kwargs={"pk": post.pk})}

@@ -87,3 +87,103 @@ def test_a_head_who_moves_a_held_post_sends_it_back_to_review(
     post.refresh_from_db()
     assert post.status == PostStatus.IN_REVIEW
     assert Delivery.objects.get(post=post).status == DeliveryStatus.CANCELLED
+
+
+def _crisis_with_channel(duty_editor, comms_department):
+    account = channel("facebook", comms_department, name="Stadt auf Facebook")
+    crisis = services.start_crisis(actor=duty_editor, reason="Hochwasser am Rhein",
+                                   crisis_type="storm")
+    return crisis, account
+
+
+def test_the_composer_offers_only_the_crisis_departments_media(
+    client, duty_editor, comms_department, department
+):
+    from tests.factories import image_asset
+
+    crisis, _account = _crisis_with_channel(duty_editor, comms_department)
+    ours = image_asset(comms_department, name="Pegelstand", alt_text="Pegel zeigt 8 Meter")
+    theirs = image_asset(department, name="Radweg fremd")
+    client.force_login(duty_editor)
+    page = client.get(reverse("crisis:compose", kwargs={"pk": crisis.pk})).content.decode()
+    assert f'name="media" value="{ours.pk}"' in page
+    assert "Pegel zeigt 8 Meter" in page
+    assert f'value="{theirs.pk}"' not in page and "Radweg fremd" not in page
+    assert "crisis/crisis.css" in page and "style=" not in page
+
+
+def test_a_picked_image_goes_with_the_crisis_message(client, duty_editor, comms_department):
+    from tests.factories import image_asset
+
+    crisis, account = _crisis_with_channel(duty_editor, comms_department)
+    image_asset(comms_department, name="Andere")
+    picked = image_asset(comms_department, name="Sandsäcke", alt_text="Sandsäcke am Ufer")
+    client.force_login(duty_editor)
+    response = client.post(reverse("crisis:compose", kwargs={"pk": crisis.pk}), {
+        "text": "Bitte meiden Sie das Rheinufer.", "channel_accounts": [account.pk],
+        "media": [picked.pk],
+    })
+    from crisis.models import CrisisMessage
+
+    post = CrisisMessage.objects.get(crisis=crisis).post
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("crisis:approve", kwargs={"pk": post.pk})
+    assert [m.asset for m in post.post_media.all()] == [picked]
+
+
+def test_another_departments_media_cannot_be_smuggled_in(
+    client, duty_editor, comms_department, department
+):
+    from crisis.models import CrisisMessage
+    from tests.factories import image_asset
+
+    crisis, account = _crisis_with_channel(duty_editor, comms_department)
+    foreign = image_asset(department, name="Fremd")
+    client.force_login(duty_editor)
+    response = client.post(reverse("crisis:compose", kwargs={"pk": crisis.pk}), {
+        "text": "Bitte meiden Sie das Rheinufer.", "channel_accounts": [account.pk],
+        "media": [foreign.pk],
+    })
+    assert response.status_code == 200
+    assert 'id="id_media_error"' in response.content.decode()
+    assert not CrisisMessage.objects.filter(crisis=crisis).exists()
+
+
+def test_an_image_without_alt_text_is_refused_with_a_message(
+    client, duty_editor, comms_department
+):
+    from crisis.models import CrisisMessage
+    from newsroom.models import MediaAsset
+    from tests.factories import image_asset
+
+    crisis, account = _crisis_with_channel(duty_editor, comms_department)
+    bare = image_asset(comms_department, name="Ohne")
+    MediaAsset.objects.filter(pk=bare.pk).update(alt_text="")
+    client.force_login(duty_editor)
+    page = client.get(reverse("crisis:compose", kwargs={"pk": crisis.pk})).content.decode()
+    assert "so kann die Meldung nicht eingereicht werden" in page
+    response = client.post(reverse("crisis:compose", kwargs={"pk": crisis.pk}), {
+        "text": "Bitte meiden Sie das Rheinufer.", "channel_accounts": [account.pk],
+        "media": [bare.pk],
+    })
+    assert response.status_code == 200
+    assert "„Ohne“ hat keinen Alternativtext" in response.content.decode()
+    assert not CrisisMessage.objects.filter(crisis=crisis).exists()
+
+
+def test_the_composer_costs_the_same_for_a_small_and_a_large_library(
+    client, duty_editor, comms_department, django_assert_max_num_queries
+):
+    from tests.factories import image_asset
+
+    crisis, _account = _crisis_with_channel(duty_editor, comms_department)
+    image_asset(comms_department, name="Eins")
+    client.force_login(duty_editor)
+    url = reverse("crisis:compose", kwargs={"pk": crisis.pk})
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    for number in range(5):
+        image_asset(comms_department, name=f"Bild {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('name="media"') == 6

@@ -214,3 +214,25 @@ def test_rate_limit_then_ambiguous_server_error_publishes_once(approve_post, san
     assert run_scheduler(at=delivery.next_attempt_at) == ["published"]
     assert len([r for r in sandbox.records(network="x") if r["kind"] == "tweet"]) == 1
     assert Delivery.objects.get(post=post).attempts == 3
+
+
+def test_the_images_alt_text_reaches_x(approve_post, sandbox):
+    post = approve_post(networks=("x",))
+    assert run_scheduler(at=post.scheduled_at) == ["published"]
+    (tweet,) = published(sandbox, "x")
+    assert tweet["extra"]["alt_texts"] == ["Ein Radweg im Grünen"]
+
+
+def test_a_videos_poster_is_offered_as_a_public_cover_url(department, settings):
+    from django.core.files.base import ContentFile
+
+    from channels_publish.requests import media_item
+    from tests.crisis import video_asset
+
+    settings.NEWSROOM_PUBLIC_MEDIA_BASE_URL = "https://medien.stadt.example/media"
+    asset = video_asset(department)
+    assert media_item(asset).poster_url == ""
+    asset.poster.save("Lagebild-poster.jpg", ContentFile(b"\xff\xd8\xff"), save=True)
+    item = media_item(asset)
+    assert item.poster_url == "https://medien.stadt.example/media/" + asset.poster.name
+    assert item.thumbnail_path == asset.poster.path

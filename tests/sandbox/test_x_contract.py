@@ -178,6 +178,47 @@ def test_it_refuses_media_that_is_still_processing(call):
     assert response.json()["errors"][0]["message"] == "Your media IDs are invalid."
 
 
+def _upload_image(call, data=b"\x89PNG\r\n\x1a\n" + b"p" * 100):
+    init = call("POST", "/2/media/upload/initialize",
+                json={"media_type": "image/png", "total_bytes": len(data),
+                      "media_category": "tweet_image"})
+    media_id = init.json()["data"]["id"]
+    call("POST", f"/2/media/upload/{media_id}/append", validate_request=False,
+         data={"segment_index": "0"}, files={"media": ("blob", data)})
+    call("POST", f"/2/media/upload/{media_id}/finalize")
+    return media_id
+
+
+def test_it_sets_alt_text_on_uploaded_media_as_the_spec_says(call, sandbox):
+    media_id = _upload_image(call)
+    response = call("POST", "/2/media/metadata",
+                    json={"id": media_id, "metadata": {"alt_text": {"text": "Rathaus bei Nacht"}}})
+    assert response.status_code == 200
+    assert response.json()["data"] == {
+        "id": media_id, "associated_metadata": {"alt_text": {"text": "Rathaus bei Nacht"}},
+    }
+    call("POST", "/2/tweets", json={"text": "Mit Bild", "media": {"media_ids": [media_id]}})
+    tweet = sandbox.records(kind="tweet")[0]
+    assert tweet["extra"]["alt_texts"] == ["Rathaus bei Nacht"]
+    page = requests.get(sandbox.url("/_sandbox/x"), timeout=5).text
+    assert 'alt="Rathaus bei Nacht"' in page
+
+
+def test_it_refuses_metadata_for_unknown_media(call):
+    response = call("POST", "/2/media/metadata",
+                    json={"id": "1234567890", "metadata": {"alt_text": {"text": "x"}}})
+    assert response.status_code == 404
+    assert response.json()["type"] == "https://api.x.com/2/problems/resource-not-found"
+
+
+def test_it_refuses_alt_text_longer_than_the_spec_allows(call):
+    media_id = _upload_image(call)
+    response = call("POST", "/2/media/metadata", validate_request=False,
+                    json={"id": media_id, "metadata": {"alt_text": {"text": "a" * 1001}}})
+    assert response.status_code == 400
+    assert response.json()["type"] == "https://api.x.com/2/problems/invalid-request"
+
+
 def test_the_contract_check_rejects_a_wrong_shape(openapi, sandbox):
     # Guards the guard: a post id that is not numeric must fail validation.
     prepared = requests.Request("POST", sandbox.url("/2/tweets"), headers=AUTH,
