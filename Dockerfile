@@ -18,6 +18,7 @@ COPY . .
 COPY --from=assets /src/static/vendor static/vendor
 RUN pip install --no-cache-dir . \
     && python manage.py compilemessages --ignore=node_modules -v0 \
+    && python manage.py make_app_icons -v0 \
     && mkdir -p /var/lib/newsroom && chown newsroom /var/lib/newsroom
 USER newsroom
 EXPOSE 8000

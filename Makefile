@@ -17,7 +17,7 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) bin/run-tests
 
-setup: $(VENV)/.installed static/vendor/.stamp locale/.compiled
+setup: $(VENV)/.installed static/vendor/.stamp static/pwa/icons/.stamp locale/.compiled
 
 $(PY):
 	"$$(bin/find-python)" -m venv $(VENV)
@@ -32,6 +32,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 static/vendor/.stamp: node_modules/.package-lock.json bin/vendor-assets.mjs
 	node bin/vendor-assets.mjs
+	touch $@
+
+# The app's icons in every size, generated from one source image (git-ignored build output).
+static/pwa/icons/.stamp: static/pwa/source-icon.png pwa/management/commands/make_app_icons.py | $(VENV)/.installed
+	$(PY) manage.py make_app_icons --verbosity 0
 	touch $@
 
 locale/.compiled: $(wildcard locale/*/LC_MESSAGES/django.po) | $(VENV)/.installed

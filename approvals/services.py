@@ -8,6 +8,7 @@ same transaction, and notifies after commit.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,6 +87,8 @@ def _ask_approvers(post: Post) -> None:
         message=_("„%(title)s“ (%(department)s) wartet auf Ihre Freigabe.")
         % {"title": post.title, "department": post.department.name},
         post=post,
+        # A crisis message is approved on the crisis team's one-tap page.
+        url=reverse("crisis:approve", kwargs={"pk": post.pk}) if post.is_crisis else "",
     )
 
 

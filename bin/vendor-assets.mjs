@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const files = {
   "pico/pico.min.css": "@picocss/pico/css/pico.min.css",
+  // Used by the accessibility browser tests (tests/browser/test_axe.py) only; no page loads it.
+  "axe-core/axe.min.js": "axe-core/axe.min.js",
   "htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+  "chartjs/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
   "fullcalendar/fullcalendar.global.js": "fullcalendar/all/global.js",
   "fullcalendar/locale-de.global.js": "fullcalendar/locales/de/global.js",
   "fullcalendar/theme-classic.global.js": "fullcalendar/themes/classic/global.js",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsroom import audit
-from newsroom.models import Post, PostStatus
+from newsroom.models import NotificationKind, Post, PostStatus
 
 from .adapters import adapter_for
 from .adapters.base import (
@@ -323,6 +323,12 @@ def _outcome_unknown(delivery: Delivery, exc: AdapterError, attempt: DeliveryAtt
     with transaction.atomic():
         audit.log("channels.delivery.outcome_unknown", obj=delivery,
                   department=delivery.post.department, data={"error": exc.message_de[:300]})
+        if delivery.attempts >= settings.NEWSROOM_MAX_DELIVERY_ATTEMPTS:
+            # Only when the retries stop: from now on a person has to decide.
+            _notify_duty_editors(delivery, NotificationKind.DELIVERY_UNKNOWN, _(
+                "Unklar, ob „%(title)s“ auf %(account)s erschienen ist: %(error)s"
+            ) % {"title": delivery.post.title, "account": delivery.channel_account.name,
+                 "error": exc.message_de})
     return "outcome_unknown"
 
 
@@ -332,7 +338,27 @@ def _failed(delivery: Delivery, message: str, raw, attempt: DeliveryAttempt) -> 
     with transaction.atomic():
         audit.log("channels.delivery.failed", obj=delivery, department=delivery.post.department,
                   data={"error": message[:300]})
+        _notify_duty_editors(delivery, NotificationKind.DELIVERY_FAILED, _(
+            "„%(title)s“ konnte auf %(account)s nicht veröffentlicht werden: %(error)s"
+        ) % {"title": delivery.post.title, "account": delivery.channel_account.name,
+             "error": message})
     return "failed"
+
+
+def _notify_duty_editors(delivery: Delivery, kind: str, message: str) -> None:
+    """The duty editors hear of a delivery that needs a person (once per outcome)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from newsroom.notifications import notify
+
+    duty_editors = get_user_model().objects.filter(
+        is_active=True, memberships__role=Role.DUTY_EDITOR,
+        memberships__department__is_active=True,
+    ).distinct()
+    notify(recipients=duty_editors, kind=kind, message=message, post=delivery.post,
+           url=reverse("newsroom:post_detail", kwargs={"pk": delivery.post_id}))
 
 
 def _authorization_failed(delivery: Delivery, exc: AuthorizationFailed,

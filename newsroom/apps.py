@@ -8,4 +8,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # Modules that register their audit actions at import time.
-        from .services import media, posts  # noqa: F401
+        from .retention import register_core_rules
+        from .services import media, posts, privacy  # noqa: F401
+
+        register_core_rules()

@@ -70,3 +70,22 @@ def env_list(name: str, default: list[str] | None = None, *, separator: str = ",
     if value is None or value.strip() == "":
         return list(default or [])
     return [item.strip() for item in value.split(separator) if item.strip()]
+
+
+def env_int_map(name: str) -> dict[str, int]:
+    """Whole numbers by key: ``key=number`` items separated by commas (e.g. retention days)."""
+    mapping: dict[str, int] = {}
+    for item in env_list(name):
+        key, separator, number = item.partition("=")
+        try:
+            if not separator or not key.strip():
+                raise ValueError
+            value = int(number)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not of the form key=whole number."
+            ) from exc
+        if value < 0:
+            raise ImproperlyConfigured(f"{name}: {item!r} must not be negative.")
+        mapping[key.strip()] = value
+    return mapping

@@ -24,18 +24,26 @@ def notify(*, recipients: Iterable, kind: str, message: str, post: Post | None =
     )
     ids = [n.pk for n in notifications]
     if ids:
+        from pwa.tasks import push_notification
+
         from .tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        # One push task per notification: a slow device delays nobody else's message.
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: push_notification.delay(pk))
     return notifications
 
 
 def approvers_of(post: Post) -> list:
     """Who may approve ``post``: the department's heads; if it has none, the duty editors.
+    A crisis message goes to the whole crisis team.
 
     The author and everyone who edited the current version are left out (four eyes).
     """
     excluded = {post.author_id, *post.editors.values_list("pk", flat=True)}
+    if post.is_crisis:
+        return crisis_team(exclude=excluded)
     heads = list(User.objects.filter(
         is_active=True, memberships__department=post.department, memberships__role=Role.HEAD
     ).exclude(pk__in=excluded).distinct())
@@ -45,6 +53,21 @@ def approvers_of(post: Post) -> list:
         is_active=True, memberships__role=Role.DUTY_EDITOR,
         memberships__department__is_active=True,
     ).exclude(pk__in=excluded).distinct())
+
+
+def crisis_team(exclude=()) -> list:
+    """Who approves crisis messages: duty editors, administrators and the heads of the Amt für
+    Kommunikation (``accounts.permissions.is_crisis_team``), day and night."""
+    from django.db.models import Q
+
+    from accounts.permissions import CRISIS_TEAM_DEPARTMENT_NUMBER
+
+    return list(User.objects.filter(
+        Q(memberships__role__in=(Role.DUTY_EDITOR, Role.ADMIN))
+        | Q(memberships__role=Role.HEAD,
+            memberships__department__number=CRISIS_TEAM_DEPARTMENT_NUMBER),
+        is_active=True, memberships__department__is_active=True,
+    ).exclude(pk__in=exclude).distinct())
 
 
 def unread_count(user) -> int:

@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_int_map, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NEWSROOM_VAR_DIR", str(BASE_DIR / "var")))
@@ -70,7 +70,8 @@ INSTALLED_APPS = [
     "inbox",
     "analytics",
     "pwa",
-    "django.contrib.admin",
+    # The Django admin behind two-factor authentication (accounts.admin_site).
+    "accounts.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +82,10 @@ INSTALLED_APPS = [
     "guardian",
     "rest_framework",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +102,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Second factor before anything else; records when a session was last seen.
+    "accounts.middleware.SecurityMiddleware",
+    # Last, as django-axes asks: turns a lockout into the German login page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -117,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.newsroom",
                 "crisis.context_processors.crisis",
+                "accounts.context_processors.security",
             ],
         },
     },
@@ -160,6 +171,8 @@ else:
     for _folder in (_queue_dir, _processed_dir, VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
+    # kombu's filesystem transport with atomic writes (see newsroom/broker.py).
+    CELERY_BROKER_TRANSPORT = "newsroom.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
@@ -210,15 +223,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsroom.tasks.enforce_retention",
         "schedule": timedelta(hours=6),
     },
+    "inbox-ingest": {
+        "task": "inbox.tasks.ingest_all",
+        "schedule": timedelta(minutes=2),
+    },
+    "inbox-dispatch-replies": {
+        "task": "inbox.tasks.dispatch_replies",
+        "schedule": timedelta(seconds=10),
+    },
+    "inbox-notify-overdue": {
+        "task": "inbox.tasks.notify_overdue",
+        "schedule": timedelta(minutes=10),
+    },
     "scheduler-heartbeat": {
         "task": "newsroom.tasks.scheduler_heartbeat",
         "schedule": timedelta(seconds=15),
     },
+    "analytics-collect-metrics": {
+        "task": "analytics.tasks.collect_metrics",
+        "schedule": timedelta(hours=1),
+    },
+    "analytics-aggregate-topics": {
+        "task": "analytics.tasks.aggregate_topics",
+        "schedule": timedelta(minutes=10),
+    },
+    "analytics-monthly-reports": {
+        "task": "analytics.tasks.send_monthly_reports",
+        "schedule": timedelta(hours=6),
+    },
 }
+if DEMO_MODE:
+    # The demo's citizens write on the networks sandbox, a few items per run.
+    CELERY_BEAT_SCHEDULE["inbox-demo-citizens"] = {
+        "task": "inbox.tasks.demo_citizens",
+        "schedule": timedelta(seconds=40),
+    }
 
 # --- Authentication and permissions ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username/address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -240,6 +285,28 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Two-factor authentication (django-otp): required for Amtsleitung, Chef/in vom Dienst and
+# Administrator/in when true; optional for everyone else. Demo mode may switch it off (a notice
+# says so); production cannot.
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA", PRODUCTION)
+if PRODUCTION and not NEWSROOM_REQUIRE_2FA:
+    raise ImproperlyConfigured("NEWSROOM_REQUIRE_2FA cannot be switched off in production mode.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Newsroom")
+# Login throttling (django-axes): lock a username from one address after repeated failures.
+# Tests sign in and fail on purpose many times; tests/security lowers the limit again.
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 1000 if TESTING else 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+# The newsroom's own audit log records sign-ins; no second log of addresses.
+AXES_DISABLE_ACCESS_LOG = True
+# accounts.admin registers attempts with an audited unlock action instead.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -254,8 +321,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "accounts.throttling.ApiUserRateThrottle",
+        "accounts.throttling.ApiAnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env_str("API_RATE_USER", "100000/hour" if TESTING else "2000/hour"),
@@ -268,6 +335,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "newsroom.api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ReplyStatusEnum": "inbox.models.ReplyStatus",
+        "PostStatusEnum": "newsroom.models.PostStatus",
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -337,6 +412,55 @@ NEWSROOM_FERNET_KEYS = env_list("NEWSROOM_FERNET_KEYS", [] if PRODUCTION else [
 if PRODUCTION and not NEWSROOM_FERNET_KEYS:
     raise ImproperlyConfigured("NEWSROOM_FERNET_KEYS must hold at least one key in production.")
 
+# --- Web Push (VAPID) -----------------------------------------------------------------------
+def _vapid_public_key_of(private: str) -> str:
+    """The base64url uncompressed P-256 point that belongs to a raw base64url private key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        raw = base64.urlsafe_b64decode(private + "=" * (-len(private) % 4))
+        if len(raw) != 32:
+            raise ValueError("not 32 bytes")
+        key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_VAPID_PRIVATE_KEY is no raw base64url P-256 key ({exc})."
+        ) from exc
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(public).decode().rstrip("=")
+
+
+def _development_vapid_private_key() -> str:
+    # A P-256 key kept under var/ (like the SECRET_KEY): subscriptions survive restarts.
+    key_file = VAR_DIR / "vapid_private_key"
+    if not key_file.exists():
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+                            encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+# Keys in base64url: the private key as its raw 32 bytes (required in production), the public
+# key as an uncompressed P-256 point (what browsers take as applicationServerKey). The public
+# key is derived from the private one; if it is set as well, it must match.
+NEWSROOM_VAPID_PUBLIC_KEY = env_str("NEWSROOM_VAPID_PUBLIC_KEY")
+NEWSROOM_VAPID_PRIVATE_KEY = env_str("NEWSROOM_VAPID_PRIVATE_KEY", required=PRODUCTION)
+if not NEWSROOM_VAPID_PRIVATE_KEY:
+    NEWSROOM_VAPID_PRIVATE_KEY = _development_vapid_private_key()
+_derived_vapid_public_key = _vapid_public_key_of(NEWSROOM_VAPID_PRIVATE_KEY)
+if not NEWSROOM_VAPID_PUBLIC_KEY:
+    NEWSROOM_VAPID_PUBLIC_KEY = _derived_vapid_public_key
+elif NEWSROOM_VAPID_PUBLIC_KEY.rstrip("=") != _derived_vapid_public_key:
+    raise ImproperlyConfigured(
+        "NEWSROOM_VAPID_PUBLIC_KEY does not belong to NEWSROOM_VAPID_PRIVATE_KEY."
+    )
+# Push services contact this address when a sender misbehaves.
+NEWSROOM_VAPID_SUBJECT = env_str("NEWSROOM_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+NEWSROOM_PUSH_TIMEOUT_S = env_int("NEWSROOM_PUSH_TIMEOUT_S", 10)
+
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -375,19 +499,18 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes reports every sign-in at INFO; the audit log records them already.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Publishing -----------------------------------------------------------------------------
 NEWSROOM_PRESS_FROM_EMAIL = env_str("NEWSROOM_PRESS_FROM_EMAIL", "presse@stadt.example")
 # Retention periods in days per kind of personal data (see newsroom/retention.py), e.g.
 # NEWSROOM_RETENTION_DAYS="inbox.messages=180,audit.entries=3650".
-NEWSROOM_RETENTION_DAYS = {
-    key.strip(): int(days)
-    for key, _sep, days in (
-        item.partition("=") for item in env_list("NEWSROOM_RETENTION_DAYS", [])
-    )
-}
+NEWSROOM_RETENTION_DAYS = env_int_map("NEWSROOM_RETENTION_DAYS")
 NEWSROOM_GRAPH_API_VERSION = env_str("NEWSROOM_GRAPH_API_VERSION", "v21.0")
 NEWSROOM_NETWORK_TIMEOUT_S = env_int("NEWSROOM_NETWORK_TIMEOUT_S", 20)
 NEWSROOM_RETRY_BASE_S = env_int("NEWSROOM_RETRY_BASE_S", 30)
@@ -397,6 +520,8 @@ NEWSROOM_MAX_DELIVERY_ATTEMPTS = env_int("NEWSROOM_MAX_DELIVERY_ATTEMPTS", 8)
 NEWSROOM_QUEUED_STALE_AFTER_S = env_int("NEWSROOM_QUEUED_STALE_AFTER_S", 120)
 # A delivery "sending" for longer than this lost its worker; it is looked up before a retry.
 NEWSROOM_SENDING_STALE_AFTER_S = env_int("NEWSROOM_SENDING_STALE_AFTER_S", 300)
+# Citizens' inbox: conversations waiting longer than this for a first answer are overdue.
+NEWSROOM_INBOX_TARGET_HOURS = env_int("NEWSROOM_INBOX_TARGET_HOURS", 24)
 
 # --- Newsroom -------------------------------------------------------------------------------
 # How old the scheduler's last tick may be before /healthz reports it as down.

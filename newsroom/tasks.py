@@ -38,13 +38,18 @@ def enforce_retention() -> dict[str, int]:
     max_retries=5,
 )
 def send_notification_emails(notification_ids: list[int]) -> None:
-    """Mirror in-app notifications by email (each notification is mailed at most once)."""
+    """Mirror in-app notifications by email (each notification is mailed at most once).
+
+    People who switched a kind's emails off (``pwa`` preferences) get it in the app only.
+    """
+    from pwa.services import wants_email
+
     from .models import Notification
 
     for notification in Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
     ).select_related("recipient"):
-        if not notification.recipient.email:
+        if not notification.recipient.email or not wants_email(notification):
             continue
         # Claim first, so a retry after a crash does not mail twice.
         claimed = Notification.objects.filter(

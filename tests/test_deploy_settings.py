@@ -13,6 +13,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "newsroom.stadt.example",
     "NEWSROOM_FERNET_KEYS": "Z2VoZWltZXItc2NobHVlc3NlbC0zMi1ieXRlcy1sYW5nIQ==",
+    "NEWSROOM_VAPID_PUBLIC_KEY": "BBaAxUkV9qv9MVyN5oAlc-uBzV-E-JzlhIHEveo1U6BunYnHzEhpg2y68eM8C"
+                                 "nm71nRYL47zY6UiQfCOvOi5ke0",
+    "NEWSROOM_VAPID_PRIVATE_KEY": "MRRawQuZm290nJ9KTlp8EU1QJh8HkDiP-GbMbJhkem4",
     "DATABASE_URL": "sqlite:////tmp/newsroom-deploy-check.sqlite3",
 }
 
@@ -45,6 +48,9 @@ def test_it_passes_the_deploy_check_silently(tmp_path):
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"DEBUG": "true"}, "DEBUG"),
         ({"NEWSROOM_FERNET_KEYS": ""}, "NEWSROOM_FERNET_KEYS"),
+        ({"NEWSROOM_VAPID_PRIVATE_KEY": ""}, "NEWSROOM_VAPID_PRIVATE_KEY"),
+        ({"NEWSROOM_VAPID_PUBLIC_KEY": "BAAA"}, "NEWSROOM_VAPID_PUBLIC_KEY"),
+        ({"NEWSROOM_VAPID_PRIVATE_KEY": "kurz"}, "NEWSROOM_VAPID_PRIVATE_KEY"),
         ({"NEWSROOM_DEMO": "true"}, "NEWSROOM_DEMO"),
         ({"DEBUG": "vielleicht"}, "DEBUG"),
     ],

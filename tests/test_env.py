@@ -68,3 +68,21 @@ def test_it_parses_lists_and_ints(monkeypatch):
     monkeypatch.setenv("NR_INT", "zweiundvierzig")
     with pytest.raises(ImproperlyConfigured):
         env_int("NR_INT", 0)
+
+
+def test_it_reads_whole_numbers_by_key(monkeypatch):
+    from newsroom.env import env_int_map
+
+    monkeypatch.setenv("NEWSROOM_RETENTION_DAYS", "inbox.messages=180, audit.entries = 3650")
+    assert env_int_map("NEWSROOM_RETENTION_DAYS") == {"inbox.messages": 180, "audit.entries": 3650}
+
+
+@pytest.mark.parametrize("value", ["inbox.messages", "=5", "inbox.messages=bald", "a=-1"])
+def test_it_refuses_a_malformed_mapping(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom.env import env_int_map
+
+    monkeypatch.setenv("NEWSROOM_RETENTION_DAYS", value)
+    with pytest.raises(ImproperlyConfigured, match="NEWSROOM_RETENTION_DAYS"):
+        env_int_map("NEWSROOM_RETENTION_DAYS")

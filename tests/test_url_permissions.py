@@ -22,6 +22,10 @@ PUBLIC = {
     # Authenticated by its secret token alone (tests/web/test_calendar.py).
     "newsroom:calendar_ics",
     "feeds:website_atom", "feeds:website_json", "feeds:website_item", "feeds:press_release",
+    # The installable app's manifest, service worker and offline page hold nobody's data.
+    "pwa:manifest", "pwa:offline", "service_worker",
+    # The accessibility statement (BITV 2.0) must be reachable by anyone.
+    "newsroom:accessibility",
 }
 URL_TABLE = all_cases()
 
@@ -42,6 +46,53 @@ def test_every_url_is_in_the_table():
     covered = {case.name for case in URL_TABLE} | PUBLIC
     missing = sorted(set(_named_urls()) - covered)
     assert not missing, f"URLs without a permission row: {missing}"
+
+
+def _api_methods():
+    """(url name, method) of every API endpoint: each HTTP method a view answers counts."""
+    resolver = get_resolver()
+    for pattern, name in _api_patterns(resolver):
+        callback = pattern.callback
+        actions = getattr(callback, "actions", None)
+        if actions:
+            methods = set(actions)
+        else:
+            view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+            methods = {
+                method for method in getattr(view_class, "http_method_names", ())
+                if hasattr(view_class, method)
+            }
+        for method in methods - {"head", "options"}:
+            yield name, method
+
+
+def _api_patterns(resolver, namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _api_patterns(pattern, pattern.namespace or namespace)
+        elif namespace == "api" and pattern.name:
+            yield pattern, f"api:{pattern.name}"
+
+
+def test_every_api_method_is_in_the_table():
+    covered = {(case.name, case.method) for case in URL_TABLE} | {
+        (name, method) for name, method in _api_methods() if name in PUBLIC
+    }
+    missing = sorted(set(_api_methods()) - covered)
+    assert not missing, f"API endpoints (name, method) without a permission row: {missing}"
+
+
+def test_the_table_reports_its_size(capsys):
+    objects = len([case for case in URL_TABLE if case.other_kwargs is not None])
+    # Rows of the three tests below: logged out, every role, other department's object.
+    rows = len(URL_TABLE) * (1 + 6) + sum(
+        len([p for p in PERSONAS if p in case.allowed])
+        for case in URL_TABLE if case.other_kwargs is not None
+    )
+    with capsys.disabled():
+        print(f"\npermission table: {len(URL_TABLE)} URL cases ({objects} with objects), "
+              f"{rows} role × URL checks")
+    assert rows > len(URL_TABLE)
 
 
 @pytest.fixture
@@ -70,6 +121,8 @@ def _request(client, case, kwargs, world):
     data = case.data(world) if case.data else None
     if case.method == "get":
         return client.get(url, data), url
+    if case.method in ("put", "patch"):
+        return getattr(client, case.method)(url, data or {}, content_type="application/json"), url
     return getattr(client, case.method)(url, data or {}), url
 
 

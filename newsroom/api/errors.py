@@ -7,6 +7,8 @@ input).
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -56,6 +58,13 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(_("Dafür fehlt Ihnen die Berechtigung."))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Nicht gefunden."))
+    elif isinstance(exc, exceptions.Throttled):
+        wait = exc.wait
+        exc = exceptions.Throttled(
+            detail=_("Zu viele Anfragen. Bitte versuchen Sie es in %(seconds)s Sekunden erneut.")
+            % {"seconds": max(1, math.ceil(wait or 0))}
+        )
+        exc.wait = wait  # for the Retry-After header
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -80,3 +89,14 @@ class NewsroomErrorsMixin:
 
     def get_exception_handler(self):
         return api_exception_handler
+
+
+def not_found(request, exception):
+    """The site's 404 handler: JSON in the error shape for API addresses (also when no route
+    matches, e.g. a negative id), Django's page for everything else."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Nicht gefunden."), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

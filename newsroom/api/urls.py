@@ -16,6 +16,7 @@ v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="token"),
     path("review-queue/", views.ReviewQueueView.as_view(), name="review-queue"),
     path("audit-log/", views.AuditLogView.as_view(), name="audit-log"),
+    path("inbox/", include("inbox.api_urls")),
     *router.urls,
 ]
 

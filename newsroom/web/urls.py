@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views_activity, views_calendar, views_dashboard, views_media, views_posts
+from . import (
+    views_activity,
+    views_calendar,
+    views_dashboard,
+    views_media,
+    views_posts,
+    views_privacy,
+    views_reschedule,
+)
 
 app_name = "newsroom"
 
@@ -14,11 +22,20 @@ urlpatterns: list = [
     path("posts/<int:pk>/withdraw/", views_posts.post_withdraw, name="post_withdraw"),
     path("posts/<int:pk>/delete/", views_posts.post_delete, name="post_delete"),
     path("posts/<int:pk>/comment/", views_posts.post_comment, name="post_comment"),
+    path("posts/<int:pk>/reschedule/", views_reschedule.post_reschedule,
+         name="post_reschedule"),
     path("media/", views_media.media_list, name="media_list"),
     path("media/upload/", views_media.media_upload, name="media_upload"),
     path("media/<int:pk>/", views_media.media_detail, name="media_detail"),
     path("audit/", views_activity.audit_log, name="audit_log"),
     path("audit/export.csv", views_activity.audit_export, name="audit_export"),
+    path("audit/export.json", views_activity.audit_export_json, name="audit_export_json"),
+    path("privacy/processing/", views_privacy.processing_record, name="processing_record"),
+    path("privacy/processing.json", views_privacy.processing_record_json,
+         name="processing_record_json"),
+    path("privacy/processing.csv", views_privacy.processing_record_csv,
+         name="processing_record_csv"),
+    path("accessibility/", views_privacy.accessibility_statement, name="accessibility"),
     path("notifications/", views_activity.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views_activity.notification_read,
          name="notification_read"),

@@ -21,6 +21,7 @@ from newsroom.models import PostStatus
 
 ATTENTION_LIMIT = 50
 REVIEW_HORIZON = timedelta(hours=2)
+SURGE_HORIZON = timedelta(hours=6)
 
 
 @login_required
@@ -64,7 +65,18 @@ def dashboard(request):
         ChannelAccount.objects.filter(health=AccountHealth.RECONNECT_NEEDED)
         .order_by("network", "name")
     )
+    from analytics.services.topics import recent_surges
+
+    # Topics that surged in the inbox in the last six hours (analytics).
+    surges = list(recent_surges(now - SURGE_HORIZON))
+    from inbox.services.figures import overdue_conversations, target_hours
+
+    # Citizens waiting longer than the target for a first answer (inbox).
+    overdue = overdue_conversations(user, limit=ATTENTION_LIMIT)
     return render(request, "newsroom/dashboard/dashboard.html", {
+        "inbox_overdue": overdue,
+        "inbox_target_hours": target_hours(),
+        "surges": surges,
         "now": now,
         "today": today,
         "timeline": timeline,
