@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.roles import Role
 from newsroom.models import NotificationKind
 from newsroom.notifications import notify
 
@@ -115,6 +117,14 @@ def overdue_conversations(user, limit: int = 50) -> list[Conversation]:
     )
 
 
+def community_management() -> list:
+    """Everyone with the Community-Management role in an active department."""
+    return list(get_user_model().objects.filter(
+        is_active=True, memberships__role=Role.COMMUNITY,
+        memberships__department__is_active=True,
+    ).distinct())
+
+
 def notify_overdue() -> int:
     """Tell the department (or the central team) once about each conversation that waits too
     long (the periodic task). Returns how many conversations were reported."""
@@ -130,7 +140,9 @@ def notify_overdue() -> int:
             ).update(overdue_notified_at=now())
             if not claimed:
                 continue
-            recipients = inbox_people(conversation.department_id)
+            # The department that answers, and the community management that watches
+            # response times city-wide.
+            recipients = [*inbox_people(conversation.department_id), *community_management()]
             if conversation.assignee_id:
                 recipients.append(conversation.assignee)
             notify(

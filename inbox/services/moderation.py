@@ -93,7 +93,7 @@ def request(*, actor, message: Message, action: str, reason: str,
 
 def _decide(actor, moderation: ModerationRequest, status: str) -> ModerationRequest:
     with transaction.atomic():
-        locked = ModerationRequest.objects.select_for_update().select_related(
+        locked = ModerationRequest.objects.select_for_update(of=("self",)).select_related(
             "message__conversation__department").get(pk=moderation.pk)
         permissions.require(actor, "moderation.review", locked)
         updated = ModerationRequest.objects.filter(

@@ -158,7 +158,7 @@ def submit(*, actor, reply: Reply) -> Reply:
 
 
 def _in_review(reply_pk: int, expected_version: int | None) -> Reply:
-    locked = Reply.objects.select_for_update().select_related(
+    locked = Reply.objects.select_for_update(of=("self",)).select_related(
         "conversation__department").get(pk=reply_pk)
     if locked.status != ReplyStatus.IN_REVIEW:
         raise InvalidState(_("Die Antwort wartet nicht (mehr) auf Freigabe, sie ist "

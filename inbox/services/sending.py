@@ -301,7 +301,7 @@ def release_held(*, account: ChannelAccount, actor=None) -> list[int]:
     moment = now()
     with transaction.atomic():
         held = list(
-            Reply.objects.select_for_update()
+            Reply.objects.select_for_update(of=("self",))
             .filter(conversation__channel_account=account, status=ReplyStatus.HELD)
             .select_related("conversation__department").order_by("pk")
         )

@@ -220,3 +220,16 @@ def test_people_without_a_role_see_no_figures(client, department):
     outsider.memberships.all().delete()
     client.force_login(outsider)
     assert client.get(reverse("analytics:index")).status_code == 403
+
+
+def test_published_posts_and_channel_accounts_link_to_their_dashboards(client, head, department):
+    facebook = channel("facebook", department, name="Umweltamt Facebook")
+    delivery = published(facebook, "fb-link", timezone.now() - timedelta(days=1), department)
+    client.force_login(head)
+
+    post_page = client.get(reverse("newsroom:post_detail", kwargs={"pk": delivery.post_id}))
+    accounts_page = client.get(reverse("channels:accounts"))
+
+    assert reverse("analytics:post", kwargs={"pk": delivery.post_id}) in post_page.content.decode()
+    assert reverse("analytics:account", kwargs={"pk": facebook.pk}) in (
+        accounts_page.content.decode())

@@ -140,15 +140,20 @@ def test_response_times_per_department_and_channel(client, account, department, 
 
 
 def test_overdue_conversations_are_notified_once_and_flagged_on_the_dashboard(
-        client, account, department, head, duty_editor, community):
+        client, account, department, head, duty_editor, community, comms_department):
+    from accounts.roles import Role
     from inbox.tasks import notify_overdue
+    from tests.factories import member
+
+    central = member(Role.COMMUNITY, comms_department, username="social-media-team")
 
     late = conversation_of(account, department, hours_ago=30, text="Seit gestern keine Antwort")
     conversation_of(account, department, thread="fresh", number=2, hours_ago=1)
     assert notify_overdue.delay().get() == 1
     assert notify_overdue.delay().get() == 0
     notified = Notification.objects.filter(kind=NotificationKind.CONVERSATION_OVERDUE)
-    assert set(notified.values_list("recipient_id", flat=True)) == {head.pk, community.pk}
+    assert set(notified.values_list("recipient_id", flat=True)) == {
+        head.pk, community.pk, central.pk}
     client.force_login(duty_editor)
     html = client.get(reverse("newsroom:dashboard")).content.decode()
     assert "Seit gestern keine Antwort" in html
