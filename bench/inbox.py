@@ -23,42 +23,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from django_setup import setup_django
+
 DEPARTMENTS = 5
 REPEATS = 5
 POSTS = 5
 PAGE_ID = "104000000000555"
 TOKEN = "bench-inbox-token"
-
-
-def _setup_django(configured_db: bool) -> tempfile.TemporaryDirectory | None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    workdir = None
-    if not configured_db:
-        workdir = tempfile.TemporaryDirectory(prefix="newsroom-bench-")
-        os.environ["NEWSROOM_VAR_DIR"] = workdir.name
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir.name}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0, interactive=False)
-    from newsroom.celery import app as celery_app
-
-    celery_app.conf.task_always_eager = True
-    return workdir
 
 
 TEXTS = [
@@ -236,7 +211,7 @@ def main() -> None:
     args = parser.parse_args()
     conversations = args.conversations or (2000 if args.quick else 50_000)
     items = args.items or (500 if args.quick else 5000)
-    workdir = _setup_django(args.configured_db)
+    workdir = setup_django(args.configured_db)
     try:
         from django.db import transaction
 

@@ -14,39 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from django_setup import setup_django
+
 DEPARTMENTS = 5
 REPEATS = 5
-
-
-def _setup_django(configured_db: bool) -> tempfile.TemporaryDirectory | None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    workdir = None
-    if not configured_db:
-        workdir = tempfile.TemporaryDirectory(prefix="newsroom-bench-")
-        os.environ["NEWSROOM_VAR_DIR"] = workdir.name
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir.name}/bench.sqlite3"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0, interactive=False)
-    from newsroom.celery import app as celery_app
-
-    celery_app.conf.task_always_eager = True
-    return workdir
 
 
 def _fill(count: int):
@@ -134,7 +109,7 @@ def main() -> None:
                         help="use the configured database instead of a throw-away SQLite file")
     args = parser.parse_args()
     count = 100 if args.quick else 1000
-    workdir = _setup_django(args.configured_db)
+    workdir = setup_django(args.configured_db)
     try:
         from django.db import transaction
         from django.test import Client
