@@ -46,35 +46,41 @@ class FacebookMetrics:
     def _client(self, account: AccountConfig) -> GraphClient:
         return GraphClient.for_account(account, self.label)
 
+    # What one insights request asks for; subclasses (Instagram) name their own metrics.
+    insight_metrics: tuple[str, ...] = POST_METRICS
+
     def post_metrics(self, account: AccountConfig, remote_ids: list[str]) -> dict[str, PostMetrics]:
-        """Insights of each post; a deleted post is left out."""
+        """Lifetime insights of each item (Graph takes one per request); a deleted one is left
+        out. A rate limit keeps what was read before it on the error (``partial``)."""
         found: dict[str, PostMetrics] = {}
         with self._client(account) as client:
             for remote_id in remote_ids:
                 try:
                     body = client.get(f"{remote_id}/insights", {
-                        "metric": ",".join(POST_METRICS), "period": "lifetime",
+                        "metric": ",".join(self.insight_metrics), "period": "lifetime",
                     })
                 except PermanentFailure as exc:
                     if _gone(exc):
                         continue
                     raise
                 except RetryLater as exc:
-                    # Keep what was read before the limit: the caller stores it.
                     exc.partial = found
                     raise
-                values = insight_values(body)
-                actions = values.get("post_activity_by_action_type") or {}
-                found[remote_id] = PostMetrics(
-                    impressions=as_int(values.get("post_impressions")),
-                    reach=as_int(values.get("post_impressions_unique")),
-                    clicks=as_int(values.get("post_clicks")),
-                    reactions=as_int(actions.get("like")),
-                    comments=as_int(actions.get("comment")),
-                    shares=as_int(actions.get("share")),
-                    raw=values,
-                )
+                found[remote_id] = self.figures(insight_values(body))
         return found
+
+    def figures(self, values: dict[str, Any]) -> PostMetrics:
+        """A post's insights in our terms."""
+        actions = values.get("post_activity_by_action_type") or {}
+        return PostMetrics(
+            impressions=as_int(values.get("post_impressions")),
+            reach=as_int(values.get("post_impressions_unique")),
+            clicks=as_int(values.get("post_clicks")),
+            reactions=as_int(actions.get("like")),
+            comments=as_int(actions.get("comment")),
+            shares=as_int(actions.get("share")),
+            raw=values,
+        )
 
     def followers(self, account: AccountConfig) -> int:
         """``followers_count`` of the page."""

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-from .base import AccountConfig, PermanentFailure, RetryLater
-from .facebook_metrics import FacebookMetrics, _gone, insight_values
+from typing import Any
+
+from .facebook_metrics import FacebookMetrics
 from .metrics import PostMetrics, as_int
 
 MEDIA_METRICS = ("reach", "views", "likes", "comments", "shares", "saved")
@@ -20,31 +21,16 @@ class InstagramMetrics(FacebookMetrics):
     network = "instagram"
     label = "Instagram"
 
-    def post_metrics(self, account: AccountConfig, remote_ids: list[str]) -> dict[str, PostMetrics]:
-        """Insights of each media object; a deleted one is left out."""
-        found: dict[str, PostMetrics] = {}
-        with self._client(account) as client:
-            for remote_id in remote_ids:
-                try:
-                    body = client.get(f"{remote_id}/insights", {
-                        "metric": ",".join(MEDIA_METRICS), "period": "lifetime",
-                    })
-                except PermanentFailure as exc:
-                    if _gone(exc):
-                        continue
-                    raise
-                except RetryLater as exc:
-                    # Keep what was read before the limit: the caller stores it.
-                    exc.partial = found
-                    raise
-                values = insight_values(body)
-                found[remote_id] = PostMetrics(
-                    impressions=as_int(values.get("views")),
-                    reach=as_int(values.get("reach")),
-                    reactions=as_int(values.get("likes")),
-                    comments=as_int(values.get("comments")),
-                    shares=as_int(values.get("shares")),
-                    saves=as_int(values.get("saved")),
-                    raw=values,
-                )
-        return found
+    insight_metrics = MEDIA_METRICS
+
+    def figures(self, values: dict[str, Any]) -> PostMetrics:
+        """A media object's insights in our terms."""
+        return PostMetrics(
+            impressions=as_int(values.get("views")),
+            reach=as_int(values.get("reach")),
+            reactions=as_int(values.get("likes")),
+            comments=as_int(values.get("comments")),
+            shares=as_int(values.get("shares")),
+            saves=as_int(values.get("saved")),
+            raw=values,
+        )
