@@ -33,7 +33,13 @@ from .base import (
     with_hidden_marker,
 )
 from .graph import GraphClient, error_code
-from .inbound import FetchResult, InboundItem, ModerationAction, ReplyRequest
+from .inbound import (
+    FetchResult,
+    InboundItem,
+    ModerationAction,
+    ReplyRequest,
+    earlier_reply_or_start,
+)
 
 PAGE_LIMIT = 100
 MAX_PAGES = 20  # per source and fetch: a bound on work, the cursor resumes the rest
@@ -223,11 +229,9 @@ class GraphInbound:
         save_state: SaveState,
     ) -> Published:
         """Send the comment reply or direct message once, marker hidden in the text."""
-        if state.get("sending"):
-            found = self.find_reply(account, request)
-            if found is not None:
-                return found
-        save_state({**state, "sending": True})
+        earlier = earlier_reply_or_start(self, account, request, state, save_state)
+        if earlier is not None:
+            return earlier
         text = with_hidden_marker(request.text, request.marker)
         with self._graph(account) as graph:
             if request.kind == "message":

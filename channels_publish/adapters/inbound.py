@@ -109,6 +109,23 @@ class InboundAdapter(Protocol):
         ...
 
 
+def earlier_reply_or_start(
+    adapter: InboundAdapter,
+    account: AccountConfig,
+    request: ReplyRequest,
+    state: dict[str, Any],
+    save_state: SaveState,
+) -> Published | None:
+    """Before sending: the reply an earlier, unclear attempt already made, if the network has
+    it; otherwise record that sending starts now (so a crash from here on looks first)."""
+    if state.get("sending"):
+        found = adapter.find_reply(account, request)
+        if found is not None:
+            return found
+    save_state({**state, "sending": True})
+    return None
+
+
 def _x() -> InboundAdapter:
     from .x_inbound import XInboundAdapter
 

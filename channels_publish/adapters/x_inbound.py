@@ -45,7 +45,13 @@ from .base import (
     SaveState,
     comparable_text,
 )
-from .inbound import FetchResult, InboundItem, ModerationAction, ReplyRequest
+from .inbound import (
+    FetchResult,
+    InboundItem,
+    ModerationAction,
+    ReplyRequest,
+    earlier_reply_or_start,
+)
 from .x import XAdapter, _body, _detail, _not_sent, _retry_after, classify
 
 PAGE_SIZE = 100
@@ -257,11 +263,9 @@ class XInboundAdapter:
         save_state: SaveState,
     ) -> Published:
         """Send the reply post or DM once; after an unclear attempt look for it first."""
-        if state.get("sending"):
-            found = self.find_reply(account, request)
-            if found is not None:
-                return found
-        save_state({**state, "sending": True})
+        earlier = earlier_reply_or_start(self, account, request, state, save_state)
+        if earlier is not None:
+            return earlier
         client = self._client(account)
         try:
             if request.kind == "message":

@@ -46,7 +46,13 @@ from .base import (
     with_hidden_marker,
 )
 from .graph_inbound import TimeCursor, seconds
-from .inbound import FetchResult, InboundItem, ModerationAction, ReplyRequest
+from .inbound import (
+    FetchResult,
+    InboundItem,
+    ModerationAction,
+    ReplyRequest,
+    earlier_reply_or_start,
+)
 from .youtube import TRANSPORT_ERRORS, YouTubeAdapter, _error_body, classify
 
 PAGE_SIZE = 100
@@ -212,11 +218,9 @@ class YouTubeInboundAdapter:
         """Answer the comment's thread once, marker hidden in the text."""
         if request.kind == "message":
             raise PermanentFailure(_("YouTube hat keine Direktnachrichten."))
-        if state.get("sending"):
-            found = self.find_reply(account, request)
-            if found is not None:
-                return found
-        save_state({**state, "sending": True})
+        earlier = earlier_reply_or_start(self, account, request, state, save_state)
+        if earlier is not None:
+            return earlier
         youtube = self._service(account)
         body = {"snippet": {"parentId": _top_of(request),
                             "textOriginal": with_hidden_marker(request.text, request.marker)}}
