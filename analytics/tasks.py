@@ -4,8 +4,14 @@ day (figures) or per hour (topics) or per month (reports)."""
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 
 from .services import collection, reports, topics
+
+# In the demo the first collection runs this long after the worker starts (instead of up to an
+# hour later), when the demo's first post has been out on the sandbox for a few minutes.
+DEMO_FIRST_COLLECTION_S = 5 * 60
 
 
 @shared_task(name="analytics.tasks.collect_metrics", ignore_result=True)
@@ -34,3 +40,12 @@ def aggregate_topics() -> dict:
 def send_monthly_reports() -> int:
     """Send last month's report to every department that has not had it yet (daily)."""
     return len(reports.send_monthly_reports())
+
+
+@worker_ready.connect
+def collect_soon_in_demo(**_kwargs) -> bool:
+    """In demo mode, collect figures once a few minutes after the worker starts."""
+    if not settings.DEMO_MODE:
+        return False
+    collect_metrics.apply_async(countdown=DEMO_FIRST_COLLECTION_S)
+    return True

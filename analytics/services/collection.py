@@ -113,6 +113,29 @@ def store_metrics(delivery: Delivery, metrics: PostMetrics, now: datetime) -> No
         )
 
 
+def store_history(delivery: Delivery, readings: list[tuple[datetime, PostMetrics]]) -> int:
+    """Keep the snapshots of earlier readings in one go (one per day, the day's last reading
+    wins; days already stored stay as they are); the latest reading also becomes the
+    delivery's figures through :func:`store_metrics`. Returns the number of days stored."""
+    if not readings:
+        return 0
+    readings = sorted(readings, key=lambda reading: reading[0])
+    by_day = {today(moment): (moment, metrics) for moment, metrics in readings}
+    last_day = today(readings[-1][0])
+    with transaction.atomic():
+        stored = set(MetricSnapshot.objects.filter(delivery=delivery, day__in=list(by_day))
+                     .values_list("day", flat=True))
+        MetricSnapshot.objects.bulk_create([
+            MetricSnapshot(delivery=delivery, day=day, collected_at=moment,
+                           **{name: getattr(metrics, name) for name in FIGURE_FIELDS})
+            for day, (moment, metrics) in by_day.items()
+            if day not in stored and day != last_day
+        ])
+        moment, metrics = readings[-1]
+        store_metrics(delivery, metrics, moment)
+    return len(by_day)
+
+
 def _pause(state: CollectionState, account: ChannelAccount, exc: RetryLater,
            now: datetime) -> datetime:
     wait = exc.retry_after_s if exc.retry_after_s is not None else DEFAULT_PAUSE_S
@@ -176,8 +199,11 @@ def collect_account(account_id: int, now: datetime | None = None) -> CollectionR
         result.paused_until = _pause(state, account, exc, now)
         return result
     except AuthorizationFailed as exc:
+        from channels_publish.services import mark_reconnect_needed
+
         result.stopped = "authorization"
         result.errors.append(exc.message_de)
+        mark_reconnect_needed(account, exc.message_de)
     except AdapterError as exc:
         result.stopped = "error"
         result.errors.append(exc.message_de)
