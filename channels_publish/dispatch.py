@@ -44,6 +44,7 @@ from .models import (
     DeliveryStatus,
 )
 from .requests import build_request
+from .services import mark_reconnect_needed
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,6 @@ audit.register_actions({
     ),
     "channels.delivery.retry_requested": gettext_lazy(
         "%(actor)s hat einen neuen Versuch für „%(object)s“ angestoßen."
-    ),
-    "channels.account.reconnect_needed": gettext_lazy(
-        "Der Kanal „%(object)s“ muss neu verbunden werden: %(error)s"
     ),
 })
 
@@ -364,43 +362,11 @@ def _notify_duty_editors(delivery: Delivery, kind: str, message: str) -> None:
 def _authorization_failed(delivery: Delivery, exc: AuthorizationFailed,
                           attempt: DeliveryAttempt) -> str:
     """The token no longer works: hold everything of this account until it is reconnected."""
-    now = _now()
-    account = delivery.channel_account
     _finish(delivery, DeliveryStatus.HELD, hold_reason="account", error=exc.message_de,
             raw=exc.raw)
     _close_attempt(attempt, "authorization_failed", exc.message_de, exc.raw)
-    with transaction.atomic():
-        changed = ChannelAccount.objects.filter(pk=account.pk, health=AccountHealth.OK).update(
-            health=AccountHealth.RECONNECT_NEEDED, health_message=exc.message_de[:500],
-            health_changed_at=now,
-        )
-        Delivery.objects.filter(
-            channel_account=account, status__in=(DeliveryStatus.PENDING,)
-        ).update(status=DeliveryStatus.HELD, hold_reason="account", updated_at=now)
-        if changed:
-            audit.log("channels.account.reconnect_needed", obj=account,
-                      data={"error": exc.message_de[:300]})
-            _notify_reconnect(account, exc.message_de)
+    mark_reconnect_needed(delivery.channel_account, exc.message_de)
     return "held"
-
-
-def _notify_reconnect(account: ChannelAccount, message: str) -> None:
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import Role
-    from newsroom.models import NotificationKind
-    from newsroom.notifications import notify
-
-    owners = get_user_model().objects.filter(
-        is_active=True, memberships__role__in=(Role.ADMIN, Role.DUTY_EDITOR)
-    ).distinct()
-    notify(
-        recipients=owners,
-        kind=NotificationKind.ACCOUNT_RECONNECT,
-        message=_("Der Kanal „%(account)s“ muss neu verbunden werden: %(error)s")
-        % {"account": account.name, "error": message},
-        url="",
-    )
 
 
 def refresh_post_status(post_id: int) -> None:

@@ -21,6 +21,9 @@ audit.register_actions({
         "%(actor)s hat den Kanal „%(object)s“ neu verbunden; %(released)s angehaltene "
         "Auslieferungen laufen weiter."
     ),
+    "channels.account.reconnect_needed": gettext_lazy(
+        "Der Kanal „%(object)s“ muss neu verbunden werden: %(error)s"
+    ),
     "channels.account.revoked": gettext_lazy(
         "%(actor)s hat dem Amt %(department)s den Kanal „%(object)s“ entzogen."
     ),
@@ -44,6 +47,53 @@ def revoke_channel(*, actor, account: ChannelAccount, department: Department) ->
         remove_perm(f"channels_publish.{PUBLISH_PERMISSION}", department.group, account)
         audit.log("channels.account.revoked", actor=actor, obj=account, department=department,
                   data={"department": department.number})
+
+
+def mark_reconnect_needed(account: ChannelAccount, message: str) -> bool:
+    """The account's token no longer works (publishing, the inbox or analytics found out).
+
+    Marks it as needing a reconnect, holds its pending deliveries, logs the fact once and tells
+    the administrators and duty editors. Only the first caller that finds the account healthy
+    does so; returns whether this call changed it.
+    """
+    from django.utils import timezone
+
+    from .models import AccountHealth, Delivery, DeliveryStatus
+
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ChannelAccount.objects.filter(pk=account.pk, health=AccountHealth.OK).update(
+            health=AccountHealth.RECONNECT_NEEDED, health_message=message[:500],
+            health_changed_at=now,
+        )
+        Delivery.objects.filter(
+            channel_account=account, status__in=(DeliveryStatus.PENDING,)
+        ).update(status=DeliveryStatus.HELD, hold_reason="account", updated_at=now)
+        if changed:
+            audit.log("channels.account.reconnect_needed", obj=account,
+                      data={"error": message[:300]})
+            _notify_reconnect(account, message)
+    return bool(changed)
+
+
+def _notify_reconnect(account: ChannelAccount, message: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from accounts.roles import Role
+    from newsroom.models import NotificationKind
+    from newsroom.notifications import notify
+
+    owners = get_user_model().objects.filter(
+        is_active=True, memberships__role__in=(Role.ADMIN, Role.DUTY_EDITOR)
+    ).distinct()
+    notify(
+        recipients=owners,
+        kind=NotificationKind.ACCOUNT_RECONNECT,
+        message=_("Der Kanal „%(account)s“ muss neu verbunden werden: %(error)s")
+        % {"account": account.name, "error": message},
+        url="",
+    )
 
 
 def reconnect_account(*, actor, account: ChannelAccount, credentials: dict,

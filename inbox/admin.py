@@ -1,18 +1,30 @@
-"""Admin views of the inbox. Replies and moderations change only through their services (the
-admin actions call the same functions as the pages and the API)."""
+"""Admin views of the inbox: read-only, and only for administrators (citizens' messages are
+not everyone's business). Replies and moderations are approved only on the review pages and
+through the API, where the approver reads the exact text; the admin offers no bulk approval.
+The one admin action (retrying a failed moderation) calls the same service as the pages."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
 from newsroom.errors import DomainError
 
 from .models import Conversation, ModerationRequest, Reply, RoutingRule, SavedAnswer
-from .services import moderation, replies
+from .services import moderation
 
 
 class _ReadOnly(admin.ModelAdmin):
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Superusers and administrators only, whatever Django permissions a staff user holds.
+        return permissions.can(request.user, "admin.access") and super().has_view_permission(
+            request, obj)
+
+    def has_module_permission(self, request) -> bool:
+        return permissions.can(request.user, "admin.access") and super().has_module_permission(
+            request)
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -42,35 +54,27 @@ def _run(modeladmin, request, queryset, transition, done_message: str) -> None:
 
 @admin.register(Conversation)
 class ConversationAdmin(_ReadOnly):
-    list_display = ["preview", "channel_account", "department", "status", "last_message_at"]
+    list_display = ["__str__", "preview", "channel_account", "department", "status",
+                    "last_message_at"]
     list_filter = ["status", "channel_account__network", "department"]
+    list_select_related = ["channel_account", "department"]
 
 
 @admin.register(Reply)
 class ReplyAdmin(_ReadOnly):
-    list_display = ["text", "conversation", "status", "author", "approved_by", "sent_at"]
+    list_display = ["__str__", "text", "conversation", "status", "author", "approved_by",
+                    "sent_at"]
     list_filter = ["status"]
-    actions = ["approve_replies"]
-
-    @admin.action(description=gettext_lazy("Antworten freigeben"))
-    def approve_replies(self, request, queryset):
-        _run(self, request, queryset,
-             lambda user, reply: replies.approve(actor=user, reply=reply,
-                                                 expected_version=reply.version),
-             _("%(count)s Antwort(en) freigegeben."))
+    list_select_related = ["conversation", "author", "approved_by"]
 
 
 @admin.register(ModerationRequest)
 class ModerationRequestAdmin(_ReadOnly):
-    list_display = ["message", "action", "reason", "status", "requested_by", "decided_by"]
+    list_display = ["__str__", "message", "action", "reason", "status", "requested_by",
+                    "decided_by"]
     list_filter = ["status", "action", "reason"]
-    actions = ["approve_moderations", "retry_moderations"]
-
-    @admin.action(description=gettext_lazy("Moderationen freigeben"))
-    def approve_moderations(self, request, queryset):
-        _run(self, request, queryset,
-             lambda user, item: moderation.approve(actor=user, moderation=item),
-             _("%(count)s Moderation(en) freigegeben."))
+    list_select_related = ["message", "requested_by", "decided_by"]
+    actions = ["retry_moderations"]
 
     @admin.action(description=gettext_lazy("Fehlgeschlagene Moderationen erneut versuchen"))
     def retry_moderations(self, request, queryset):

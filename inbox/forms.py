@@ -10,6 +10,7 @@ from channels_publish.networks import Network
 
 from .models import ConversationStatus, ModerationAction, ModerationReason, RoutingRule
 from .services.figures import AGE_FILTERS
+from .services.replies import UNKNOWN_DISCARD_CONFIRMATION
 
 INBOUND_NETWORKS = [(n.value, n.label) for n in Network if n.value in
                     ("x", "facebook", "instagram", "youtube")]
@@ -99,3 +100,11 @@ class RoutingRuleForm(forms.ModelForm):
         model = RoutingRule
         fields = ["name", "priority", "keywords", "network", "post_department", "department",
                   "mode", "is_active"]
+
+
+class DiscardUnknownForm(forms.Form):
+    """The confirmation before a reply with unknown outcome is given up."""
+
+    checked_network = forms.BooleanField(
+        required=True, label=UNKNOWN_DISCARD_CONFIRMATION,
+    )

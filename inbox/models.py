@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,8 +31,10 @@ class CitizenAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = self.name or self.handle or self.remote_id
-        return f"{label} ({self.network})"
+        # Neutral on purpose: this label ends up in the append-only audit log, which must
+        # never hold a citizen's name (erasure could not reach it there).
+        return gettext("Bürgerkonto #%(pk)s (%(network)s)") % {"pk": self.pk,
+                                                                "network": self.network}
 
 
 class InboxCursor(models.Model):
@@ -130,7 +133,8 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.preview[:60] or f"#{self.pk}"
+        # Neutral on purpose (audit log, notifications): never the citizen's text.
+        return gettext("Unterhaltung #%(pk)s") % {"pk": self.pk}
 
 
 class MessageDirection(models.TextChoices):
@@ -172,7 +176,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["direction", "created_at"])]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return gettext("Nachricht #%(pk)s") % {"pk": self.pk}
 
 
 class Note(models.Model):
@@ -271,7 +275,8 @@ class Reply(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Neutral: a reply may name the citizen, and this label goes into the audit log.
+        return gettext("Antwort #%(pk)s") % {"pk": self.pk}
 
 
 class ModerationAction(models.TextChoices):
@@ -293,6 +298,7 @@ class ModerationReason(models.TextChoices):
 class ModerationStatus(models.TextChoices):
     OPEN = "open", _("wartet auf Freigabe")
     APPROVED = "approved", _("freigegeben, wird ausgeführt")
+    EXECUTING = "executing", _("wird beim Netzwerk ausgeführt")
     DONE = "done", _("ausgeführt")
     FAILED = "failed", _("fehlgeschlagen")
     REJECTED = "rejected", _("abgelehnt")
@@ -314,6 +320,10 @@ class ModerationRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The outbox part: when the task was (last) enqueued and when a worker claimed it, so the
+    # sweep can re-queue a moderation whose task or worker was lost.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    execution_started_at = models.DateTimeField(null=True, blank=True)
     executed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -327,7 +337,7 @@ class ModerationRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.message}"
+        return gettext("Moderation #%(pk)s") % {"pk": self.pk}
 
 
 class SavedAnswer(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
 
 
 @shared_task(name="inbox.tasks.ingest_all", ignore_result=True)
@@ -21,7 +22,8 @@ def ingest_account(account_id: int) -> int:
     return run(account_id).created
 
 
-@shared_task(name="inbox.tasks.send_reply", ignore_result=True)
+@shared_task(name="inbox.tasks.send_reply", ignore_result=True, acks_late=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def send_reply(reply_id: int) -> str:
     """Send one approved reply; a reply someone else already claimed is left alone."""
     from .services.sending import send
@@ -31,16 +33,20 @@ def send_reply(reply_id: int) -> str:
 
 @shared_task(name="inbox.tasks.dispatch_replies", ignore_result=True)
 def dispatch_replies() -> dict:
-    """Claim replies due for another attempt and recover lost ones (from the beat)."""
+    """Claim replies due for another attempt and recover lost replies and moderations
+    (from the beat)."""
+    from .services import moderation
     from .services.sending import claim_due, sweep
 
     swept = sweep()
-    return {"claimed": len(claim_due()), **swept}
+    return {"claimed": len(claim_due()), **swept, **moderation.sweep()}
 
 
-@shared_task(name="inbox.tasks.execute_moderation", ignore_result=True)
+@shared_task(name="inbox.tasks.execute_moderation", ignore_result=True, acks_late=True,
+             autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def execute_moderation(moderation_id: int) -> str:
-    """Hide or delete a citizen's comment after the second person approved."""
+    """Hide or delete a citizen's comment after the second person approved. A copy that finds
+    the moderation claimed does nothing; a lost one is re-queued by ``dispatch_replies``."""
     from .services.moderation import execute
 
     return execute(moderation_id)

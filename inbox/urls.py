@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/reply/", views.save_reply, name="save_reply"),
     path("replies/<int:pk>/submit/", views.submit_reply, name="submit_reply"),
     path("replies/<int:pk>/discard/", views.discard_reply, name="discard_reply"),
+    path("replies/<int:pk>/discard-unknown/", views.discard_unknown_reply,
+         name="discard_unknown_reply"),
     path("replies/<int:pk>/retry/", views.retry_reply, name="retry_reply"),
     path("replies/review/", views.review_queue, name="review_queue"),
     path("replies/<int:pk>/review/", views.review_reply, name="review_reply"),

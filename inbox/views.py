@@ -3,8 +3,6 @@ becomes a message. A missing right answers 403, a conversation of another depart
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -77,20 +75,13 @@ def inbox_list(request):
         tag=data.get("tag", ""),
     )
     queryset = (
-        figures.filtered(request.user, selected)
+        figures.with_overdue(figures.filtered(request.user, selected))
         .select_related("channel_account", "department", "suggested_department", "assignee",
                         "citizen")
         .prefetch_related("tags")
         .order_by("-last_message_at", "-pk")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    overdue_before = figures.now() - timedelta(hours=figures.target_hours())
-    for conversation in page:
-        conversation.is_overdue = (
-            conversation.waiting_since is not None
-            and conversation.status in figures.OPEN_CONVERSATION_STATES
-            and conversation.waiting_since <= overdue_before
-        )
     return render(request, "inbox/list.html", {
         "form": form,
         "page": page,
@@ -126,10 +117,10 @@ def conversation_detail(request, pk: int):
         "open_reply": open_reply,
         "may_review_reply": bool(open_reply) and open_reply.status == ReplyStatus.IN_REVIEW
         and permissions.can(user, "reply.review", open_reply),
-        "may_edit_reply": open_reply is None or open_reply.status in (
-            *replies.EDITABLE_REPLY_STATES, *replies.APPROVED_NOT_SENDING),
-        "may_retry_reply": bool(open_reply) and open_reply.status in (
-            ReplyStatus.OUTCOME_UNKNOWN, ReplyStatus.HELD),
+        "may_edit_reply": open_reply is None or replies.may_edit(open_reply),
+        "may_retry_reply": bool(open_reply) and sending.may_retry(open_reply),
+        "may_discard_unknown": bool(open_reply) and replies.may_discard_unknown(open_reply),
+        "discard_unknown_form": forms.DiscardUnknownForm(),
         "reply_form": reply_form,
         "note_form": forms.NoteForm(auto_id="id_note_%s"),
         "moderation_form": forms.ModerationForm(),
@@ -284,6 +275,25 @@ def discard_reply(request, pk: int):
 
 @login_required
 @require_POST
+def discard_unknown_reply(request, pk: int):
+    """Give up a reply whose outcome stayed unknown, after the person checked the network."""
+    reply = _reply(request, pk)
+    form = forms.DiscardUnknownForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte bestätigen Sie, dass Sie beim Netzwerk nachgesehen "
+                                  "haben."))
+        return _back(reply.conversation)
+    try:
+        replies.discard_unknown(actor=request.user, reply=reply, checked_network=True)
+        messages.success(request, _("Die Antwort ist verworfen; die Unterhaltung lässt sich "
+                                    "jetzt schließen."))
+    except DomainError as error:
+        _error(request, error)
+    return _back(reply.conversation)
+
+
+@login_required
+@require_POST
 def retry_reply(request, pk: int):
     reply = _reply(request, pk)
     try:
@@ -311,15 +321,13 @@ def review_reply(request, pk: int):
         raise PermissionDenied("reply.review_queue")
     if not permissions.can(request.user, "conversation.handle", reply.conversation):
         raise Http404
-    own = request.user.pk in {reply.author_id, reply.last_edited_by_id}
     if request.method == "POST":
         form = forms.DecisionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Bitte laden Sie die Seite neu."))
             return redirect("inbox:review_reply", pk=reply.pk)
         data = form.cleaned_data
-        if own or not permissions.can(request.user, "reply.review", reply):
-            raise PermissionDenied("reply.review")
+        # The services check the four eyes (never the author or last editor): 403 otherwise.
         try:
             if data["decision"] == "approve":
                 replies.approve(actor=request.user, reply=reply,
@@ -340,7 +348,7 @@ def review_reply(request, pk: int):
     return render(request, "inbox/review_reply.html", {
         "reply": reply,
         "thread": thread,
-        "own": own,
+        "own": replies.written_by(request.user, reply),
         "may_decide": reply.status == ReplyStatus.IN_REVIEW
         and permissions.can(request.user, "reply.review", reply),
         "form": forms.DecisionForm(initial={"expected_version": reply.version}),

@@ -17,6 +17,15 @@ def conversation_url(conversation) -> str:
     return reverse("inbox:conversation", kwargs={"pk": conversation.pk})
 
 
+def conversation_label(conversation) -> str:
+    """How notifications name a conversation: number and channel, never the citizen's text."""
+    from django.utils.translation import gettext as _
+
+    return _("Unterhaltung #%(pk)s (Kanal %(account)s)") % {
+        "pk": conversation.pk, "account": conversation.channel_account.name,
+    }
+
+
 def inbox_people(department_id: int | None, permission: str = DepartmentPermission.HANDLE_INBOX,
                  *, exclude: set[int] | None = None) -> list:
     """Who handles (or approves) a department's conversations: its members holding the right

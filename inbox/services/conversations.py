@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,26 +15,26 @@ from newsroom.models import NotificationKind, Tag
 from newsroom.notifications import notify
 
 from ..models import OPEN_CONVERSATION_STATES, Conversation, ConversationStatus, Note
-from .common import conversation_url, now
+from .common import conversation_label, conversation_url, inbox_people, now
 
 audit.register_actions({
     "inbox.conversation.routed": gettext_lazy(
-        "%(actor)s hat die Unterhaltung „%(object)s“ an %(department)s weitergeleitet."
+        "%(actor)s hat %(object)s an %(department)s weitergeleitet."
     ),
     "inbox.conversation.assigned": gettext_lazy(
-        "%(actor)s hat die Unterhaltung „%(object)s“ %(assignee)s zugewiesen."
+        "%(actor)s hat %(object)s %(assignee)s zugewiesen."
     ),
     "inbox.conversation.tagged": gettext_lazy(
-        "%(actor)s hat die Schlagwörter der Unterhaltung „%(object)s“ geändert: %(tags)s"
+        "%(actor)s hat die Schlagwörter von %(object)s geändert: %(tags)s"
     ),
     "inbox.conversation.noted": gettext_lazy(
-        "%(actor)s hat eine Notiz zur Unterhaltung „%(object)s“ geschrieben."
+        "%(actor)s hat eine Notiz zu %(object)s geschrieben."
     ),
     "inbox.conversation.closed": gettext_lazy(
-        "%(actor)s hat die Unterhaltung „%(object)s“ geschlossen."
+        "%(actor)s hat %(object)s geschlossen."
     ),
     "inbox.conversation.reopened": gettext_lazy(
-        "%(actor)s hat die Unterhaltung „%(object)s“ wieder geöffnet."
+        "%(actor)s hat %(object)s wieder geöffnet."
     ),
 })
 
@@ -88,8 +87,8 @@ def assign(*, actor, conversation: Conversation, assignee) -> Conversation:
                   data={"assignee": str(assignee) if assignee else "—"})
         if assignee is not None and assignee.pk != actor.pk:
             notify(recipients=[assignee], kind=NotificationKind.CONVERSATION_ASSIGNED,
-                   message=_("%(actor)s hat Ihnen eine Unterhaltung zugewiesen: %(preview)s")
-                   % {"actor": actor, "preview": locked.preview[:120]},
+                   message=_("%(actor)s hat Ihnen eine Unterhaltung zugewiesen: %(conversation)s")
+                   % {"actor": actor, "conversation": conversation_label(locked)},
                    url=conversation_url(locked))
     return locked
 
@@ -149,12 +148,9 @@ def reopen(*, actor, conversation: Conversation) -> Conversation:
 
 
 def assignable_people(conversation: Conversation) -> list:
-    """People who may handle the conversation: its department's inbox people."""
-    users = get_user_model().objects.filter(is_active=True).order_by("last_name", "username")
+    """People who may handle the conversation: its department's inbox people (else the
+    central team, as everywhere in the inbox)."""
     if conversation.department_id is None:
         return []
-    from accounts.roles import ROLE_PERMISSIONS
-
-    roles = [r for r, held in ROLE_PERMISSIONS.items() if DepartmentPermission.HANDLE_INBOX in held]
-    return list(users.filter(memberships__department_id=conversation.department_id,
-                             memberships__role__in=roles).distinct())
+    return sorted(inbox_people(conversation.department_id),
+                  key=lambda person: (person.last_name, person.username))

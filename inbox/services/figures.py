@@ -9,7 +9,7 @@ from statistics import median
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -18,7 +18,7 @@ from newsroom.models import NotificationKind
 from newsroom.notifications import notify
 
 from ..models import OPEN_CONVERSATION_STATES, Conversation
-from .common import conversation_url, inbox_people, now
+from .common import conversation_label, conversation_url, inbox_people, now
 
 AGE_FILTERS = {
     "1h": timedelta(hours=1),
@@ -108,6 +108,15 @@ def overdue_q(moment: datetime | None = None) -> Q:
              waiting_since__lte=moment - timedelta(hours=target_hours()))
 
 
+def with_overdue(queryset: QuerySet[Conversation],
+                 moment: datetime | None = None) -> QuerySet[Conversation]:
+    """Annotate ``is_overdue`` with the same rule as the overdue filter and notifications."""
+    return queryset.annotate(is_overdue=Case(
+        When(overdue_q(moment), then=Value(True)), default=Value(False),
+        output_field=BooleanField(),
+    ))
+
+
 def overdue_conversations(user, limit: int = 50) -> list[Conversation]:
     """For the duty editor's dashboard: conversations waiting longer than the target."""
     return list(
@@ -131,8 +140,13 @@ def notify_overdue() -> int:
     reported = 0
     candidates = list(
         Conversation.objects.filter(overdue_q(), overdue_notified_at__isnull=True)
-        .select_related("department").order_by("waiting_since")[:500]
+        .select_related("department", "assignee", "channel_account")
+        .order_by("waiting_since")[:500]
     )
+    if not candidates:
+        return 0
+    central = community_management()
+    people_of: dict[int | None, list] = {}
     for conversation in candidates:
         with transaction.atomic():
             claimed = Conversation.objects.filter(
@@ -142,14 +156,16 @@ def notify_overdue() -> int:
                 continue
             # The department that answers, and the community management that watches
             # response times city-wide.
-            recipients = [*inbox_people(conversation.department_id), *community_management()]
+            if conversation.department_id not in people_of:
+                people_of[conversation.department_id] = inbox_people(conversation.department_id)
+            recipients = [*people_of[conversation.department_id], *central]
             if conversation.assignee_id:
                 recipients.append(conversation.assignee)
             notify(
                 recipients=recipients, kind=NotificationKind.CONVERSATION_OVERDUE,
                 message=_("Eine Unterhaltung wartet seit mehr als %(hours)s Stunden auf "
-                          "Antwort: %(preview)s")
-                % {"hours": target_hours(), "preview": conversation.preview[:120]},
+                          "Antwort: %(conversation)s")
+                % {"hours": target_hours(), "conversation": conversation_label(conversation)},
                 url=conversation_url(conversation),
             )
             reported += 1

@@ -16,6 +16,7 @@ from channels_publish.adapters.base import AdapterError, AuthorizationFailed
 from channels_publish.adapters.inbound import InboundItem, inbound_adapter_for
 from channels_publish.dispatch import account_config
 from channels_publish.models import AccountHealth, ChannelAccount, Delivery, DeliveryStatus
+from channels_publish.services import mark_reconnect_needed
 
 from ..models import (
     CitizenAccount,
@@ -63,14 +64,28 @@ def inbound_accounts():
 
 
 def ingest_all() -> list[IngestReport]:
-    """Fetch every usable account once (the periodic task)."""
-    return [ingest_account(account.pk) for account in inbound_accounts()]
+    """Fetch every usable account once (the periodic task). One account's unexpected error is
+    logged and recorded on its cursor; the accounts after it are still fetched."""
+    reports = []
+    for account_id in inbound_accounts().values_list("pk", flat=True):
+        try:
+            reports.append(ingest_account(account_id))
+        except Exception as exc:
+            logger.exception("Inbox ingest of channel account %s failed", account_id)
+            InboxCursor.objects.filter(channel_account_id=account_id).update(
+                last_fetched_at=now(), last_error=f"{type(exc).__name__}"[:2000]
+            )
+            reports.append(IngestReport(account_id=account_id, error=type(exc).__name__))
+    return reports
 
 
 def ingest_account(account_id: int, *, max_pages: int = MAX_PAGES_PER_RUN) -> IngestReport:
-    """Fetch one account from its cursor on, page by page, storing each page before moving on."""
-    account = ChannelAccount.objects.get(pk=account_id)
-    report = IngestReport(account_id=account.pk)
+    """Fetch one account from its cursor on, page by page, storing each page before moving on.
+    An account that is gone meanwhile yields an empty report."""
+    account = ChannelAccount.objects.filter(pk=account_id).first()
+    report = IngestReport(account_id=account_id)
+    if account is None:
+        return report
     try:
         adapter = inbound_adapter_for(account.network)
     except LookupError:
@@ -84,7 +99,7 @@ def ingest_account(account_id: int, *, max_pages: int = MAX_PAGES_PER_RUN) -> In
             result = adapter.fetch_inbound(config, cursor, list(published))
         except AuthorizationFailed as exc:
             report.error = exc.message_de
-            _mark_reconnect(account, exc.message_de)
+            mark_reconnect_needed(account, exc.message_de)
             break
         except AdapterError as exc:
             report.error = exc.message_de
@@ -112,13 +127,6 @@ def _published_remote_ids(account: ChannelAccount) -> dict[str, int]:
         .values_list("remote_id", "post_id")[:PUBLISHED_IDS_LIMIT]
     )
     return dict(rows)
-
-
-def _mark_reconnect(account: ChannelAccount, message: str) -> None:
-    ChannelAccount.objects.filter(pk=account.pk, health=AccountHealth.OK).update(
-        health=AccountHealth.RECONNECT_NEEDED, health_message=message[:500],
-        health_changed_at=now(),
-    )
 
 
 def store_page(account: ChannelAccount, items: list[InboundItem], cursor: dict | None,

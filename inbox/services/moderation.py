@@ -6,7 +6,12 @@ does the adapter act (after commit, in a task). Every step is in the audit log.
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,22 +36,24 @@ from ..models import (
 )
 from .common import conversation_url, inbox_people, now
 
+logger = logging.getLogger(__name__)
+
 audit.register_actions({
     "inbox.moderation.requested": gettext_lazy(
-        "%(actor)s möchte den Kommentar „%(object)s“ %(action)s (Grund: %(reason)s)."
+        "%(actor)s möchte einen Kommentar %(action)s (%(object)s, Grund: %(reason)s)."
     ),
     "inbox.moderation.approved": gettext_lazy(
-        "%(actor)s hat die Moderation „%(object)s“ freigegeben."
+        "%(actor)s hat %(object)s freigegeben."
     ),
     "inbox.moderation.rejected": gettext_lazy(
-        "%(actor)s hat die Moderation „%(object)s“ abgelehnt."
+        "%(actor)s hat %(object)s abgelehnt."
     ),
-    "inbox.moderation.executed": gettext_lazy("Die Moderation „%(object)s“ wurde ausgeführt."),
+    "inbox.moderation.executed": gettext_lazy("%(object)s wurde ausgeführt."),
     "inbox.moderation.failed": gettext_lazy(
-        "Die Moderation „%(object)s“ ist fehlgeschlagen: %(error)s"
+        "%(object)s ist fehlgeschlagen: %(error)s"
     ),
     "inbox.moderation.retry_requested": gettext_lazy(
-        "%(actor)s hat einen neuen Versuch für die Moderation „%(object)s“ angestoßen."
+        "%(actor)s hat einen neuen Versuch für %(object)s angestoßen."
     ),
 })
 
@@ -98,7 +105,8 @@ def _decide(actor, moderation: ModerationRequest, status: str) -> ModerationRequ
         permissions.require(actor, "moderation.review", locked)
         updated = ModerationRequest.objects.filter(
             pk=locked.pk, status=ModerationStatus.OPEN
-        ).update(status=status, decided_by=actor, decided_at=now())
+        ).update(status=status, decided_by=actor, decided_at=now(),
+                 queued_at=now() if status == ModerationStatus.APPROVED else None)
         if not updated:
             raise InvalidState(_("Über diese Moderation wurde bereits entschieden."))
         action = ("inbox.moderation.approved" if status == ModerationStatus.APPROVED
@@ -123,12 +131,21 @@ def reject(*, actor, moderation: ModerationRequest) -> ModerationRequest:
 
 
 def execute(moderation_id: int) -> str:
-    """Hide or delete the comment on the network (the task). Safe to run twice."""
+    """Hide or delete the comment on the network (the task). Safe to run twice.
+
+    The moderation is claimed with a conditional update (approved → executing); a second copy
+    of the task finds nothing to claim. Every outcome ends in "done" or "failed" (never stuck in
+    "approved"); a lost task or worker is picked up again by ``sweep``.
+    """
+    moment = now()
+    claimed = ModerationRequest.objects.filter(
+        pk=moderation_id, status=ModerationStatus.APPROVED
+    ).update(status=ModerationStatus.EXECUTING, execution_started_at=moment)
+    if not claimed:
+        return "not-claimed"
     moderation = ModerationRequest.objects.select_related(
         "message__channel_account", "message__conversation__department"
     ).get(pk=moderation_id)
-    if moderation.status != ModerationStatus.APPROVED:
-        return "not-approved"
     message = moderation.message
     account = message.channel_account
     try:
@@ -136,18 +153,19 @@ def execute(moderation_id: int) -> str:
             account_config(account), message.remote_id, moderation.action
         )
     except AdapterError as exc:
-        with transaction.atomic():
-            ModerationRequest.objects.filter(pk=moderation.pk).update(
-                status=ModerationStatus.FAILED, last_error=exc.message_de[:2000]
-            )
-            audit.log("inbox.moderation.failed", obj=moderation,
-                      department=message.conversation.department,
-                      data={"error": exc.message_de[:300]})
-        return "failed"
+        return _execution_failed(moderation, exc.message_de)
+    except Exception as exc:
+        logger.exception("Moderation %s: unexpected error", moderation.pk)
+        return _execution_failed(moderation, _(
+            "Unerwarteter Fehler bei der Ausführung (%(error)s). Bitte beim Netzwerk nachsehen "
+            "und dann erneut versuchen."
+        ) % {"error": type(exc).__name__})
     with transaction.atomic():
-        ModerationRequest.objects.filter(pk=moderation.pk).update(
-            status=ModerationStatus.DONE, executed_at=now(), last_error=""
-        )
+        updated = ModerationRequest.objects.filter(
+            pk=moderation.pk, status=ModerationStatus.EXECUTING
+        ).update(status=ModerationStatus.DONE, executed_at=now(), last_error="")
+        if not updated:
+            return "not-claimed"
         if moderation.action == ModerationAction.DELETE:
             Message.objects.filter(pk=message.pk).update(is_deleted=True)
         else:
@@ -155,6 +173,49 @@ def execute(moderation_id: int) -> str:
         audit.log("inbox.moderation.executed", obj=moderation,
                   department=message.conversation.department)
     return "done"
+
+
+def _execution_failed(moderation: ModerationRequest, error: str) -> str:
+    with transaction.atomic():
+        updated = ModerationRequest.objects.filter(
+            pk=moderation.pk, status=ModerationStatus.EXECUTING
+        ).update(status=ModerationStatus.FAILED, last_error=error[:2000])
+        if not updated:
+            return "not-claimed"
+        audit.log("inbox.moderation.failed", obj=moderation,
+                  department=moderation.message.conversation.department,
+                  data={"error": error[:300]})
+    return "failed"
+
+
+def sweep(*, at=None) -> dict[str, int]:
+    """Re-queue approved moderations whose task vanished, and those whose worker died while
+    executing (hiding or deleting twice does no harm: the network keeps one state)."""
+    from ..tasks import execute_moderation
+
+    moment = at or now()
+    queued_before = moment - timedelta(seconds=settings.NEWSROOM_QUEUED_STALE_AFTER_S)
+    started_before = moment - timedelta(seconds=settings.NEWSROOM_SENDING_STALE_AFTER_S)
+    with transaction.atomic():
+        stuck = list(ModerationRequest.objects.filter(
+            status=ModerationStatus.EXECUTING, execution_started_at__lt=started_before,
+        ).values_list("pk", flat=True))
+        if stuck:
+            ModerationRequest.objects.filter(
+                pk__in=stuck, status=ModerationStatus.EXECUTING
+            ).update(status=ModerationStatus.APPROVED, queued_at=moment)
+        lost = list(ModerationRequest.objects.filter(
+            Q(queued_at__lt=queued_before) | Q(queued_at__isnull=True),
+            status=ModerationStatus.APPROVED,
+        ).exclude(pk__in=stuck).values_list("pk", flat=True))
+        if lost:
+            ModerationRequest.objects.filter(
+                pk__in=lost, status=ModerationStatus.APPROVED
+            ).update(queued_at=moment)
+        ids = [*stuck, *lost]
+        if ids:
+            transaction.on_commit(lambda: [execute_moderation.delay(pk) for pk in ids])
+    return {"moderations_requeued": len(lost), "moderations_stuck": len(stuck)}
 
 
 def retry(*, actor, moderation: ModerationRequest) -> ModerationRequest:
@@ -170,7 +231,7 @@ def retry(*, actor, moderation: ModerationRequest) -> ModerationRequest:
     with transaction.atomic():
         updated = ModerationRequest.objects.filter(
             pk=moderation.pk, status=ModerationStatus.FAILED
-        ).update(status=ModerationStatus.APPROVED)
+        ).update(status=ModerationStatus.APPROVED, queued_at=now())
         if not updated:
             raise InvalidState(_("Nur fehlgeschlagene Moderationen lassen sich erneut "
                                  "versuchen."))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from newsroom import audit
 from newsroom.retention import RetentionRule, register_retention
+from newsroom.spreadsheets import safe_cell
 
 from ..models import CitizenAccount, Conversation, Message, MessageDirection
 from .common import now
@@ -21,10 +22,10 @@ ERASED_TEXT = "[gelöscht]"
 
 audit.register_actions({
     "inbox.citizen.exported": gettext_lazy(
-        "%(actor)s hat alle Nachrichten von „%(object)s“ exportiert (%(count)s, %(format)s)."
+        "%(actor)s hat alle Nachrichten von %(object)s exportiert (%(count)s, %(format)s)."
     ),
     "inbox.citizen.erased": gettext_lazy(
-        "%(actor)s hat alle Nachrichten von „%(object)s“ gelöscht (%(count)s)."
+        "%(actor)s hat alle Nachrichten von %(object)s gelöscht (%(count)s)."
     ),
 })
 
@@ -96,7 +97,8 @@ def export_citizen(*, actor, citizen: CitizenAccount, fmt: str = "json") -> tupl
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        # Citizens' text must not run as a formula when staff open the file.
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
         content, content_type = buffer.getvalue(), "text/csv; charset=utf-8"
     else:
         content = json.dumps({

@@ -27,26 +27,36 @@ from ..models import (
     Reply,
     ReplyStatus,
 )
-from .common import conversation_url, inbox_people, now
+from .common import conversation_label, conversation_url, inbox_people, now
 
 audit.register_actions({
     "inbox.reply.drafted": gettext_lazy(
-        "%(actor)s hat eine Antwort in der Unterhaltung „%(object)s“ entworfen."
+        "%(actor)s hat eine Antwort in %(object)s entworfen."
     ),
     "inbox.reply.edited": gettext_lazy(
-        "%(actor)s hat die Antwort „%(object)s“ geändert (Fassung %(version)s)."
+        "%(actor)s hat %(object)s geändert (Fassung %(version)s)."
     ),
     "inbox.reply.submitted": gettext_lazy(
-        "%(actor)s hat die Antwort „%(object)s“ zur Freigabe vorgelegt."
+        "%(actor)s hat %(object)s zur Freigabe vorgelegt."
     ),
     "inbox.reply.approved": gettext_lazy(
-        "%(actor)s hat die Antwort „%(object)s“ freigegeben (Fassung %(version)s)."
+        "%(actor)s hat %(object)s freigegeben (Fassung %(version)s)."
     ),
     "inbox.reply.changes_requested": gettext_lazy(
-        "%(actor)s hat bei der Antwort „%(object)s“ Änderungen erbeten: %(comment)s"
+        "%(actor)s hat bei %(object)s Änderungen erbeten: %(comment)s"
     ),
-    "inbox.reply.discarded": gettext_lazy("%(actor)s hat die Antwort „%(object)s“ verworfen."),
+    "inbox.reply.discarded": gettext_lazy("%(actor)s hat %(object)s verworfen."),
+    "inbox.reply.discarded_unknown": gettext_lazy(
+        "%(actor)s hat %(object)s mit unklarem Ergebnis verworfen "
+        "(„%(confirmation)s“)."
+    ),
 })
+
+# What the person confirms before a reply with unknown outcome is given up (shown on the page
+# and stored in the audit entry).
+UNKNOWN_DISCARD_CONFIRMATION = gettext_lazy(
+    "Ich habe beim Netzwerk nachgesehen: Die Antwort ist dort nicht erschienen."
+)
 
 SUBMITTABLE = (ReplyStatus.DRAFT, ReplyStatus.CHANGES_REQUESTED)
 # Approved but not yet being sent: a change here takes the approval back.
@@ -135,8 +145,8 @@ def _ask_approvers(reply: Reply, actor) -> None:
         )
     ]
     notify(recipients=people, kind=NotificationKind.REPLY_REVIEW_REQUESTED,
-           message=_("Eine Antwort an Bürger/innen wartet auf Ihre Freigabe: %(text)s")
-           % {"text": reply.text[:120]},
+           message=_("Eine Antwort an Bürger/innen wartet auf Ihre Freigabe: %(conversation)s")
+           % {"conversation": conversation_label(conversation)},
            url=conversation_url(conversation))
 
 
@@ -187,8 +197,8 @@ def approve(*, actor, reply: Reply, expected_version: int | None = None) -> Repl
         audit.log("inbox.reply.approved", actor=actor, obj=locked,
                   department=locked.conversation.department, data={"version": locked.version})
         notify(recipients=[locked.author], kind=NotificationKind.REPLY_APPROVED,
-               message=_("%(approver)s hat Ihre Antwort freigegeben: %(text)s")
-               % {"approver": actor, "text": locked.text[:120]},
+               message=_("%(approver)s hat Ihre Antwort freigegeben: %(conversation)s")
+               % {"approver": actor, "conversation": conversation_label(locked.conversation)},
                url=conversation_url(locked.conversation))
         transaction.on_commit(lambda: send_reply.delay(locked.pk))
     reply.refresh_from_db()
@@ -234,6 +244,58 @@ def discard(*, actor, reply: Reply) -> Reply:
         _set_conversation_status(conversation.pk, _status_without_reply(conversation))
         audit.log("inbox.reply.discarded", actor=actor, obj=reply,
                   department=conversation.department)
+    reply.refresh_from_db()
+    return reply
+
+
+def may_edit(reply: Reply) -> bool:
+    """Whether the text may still change (and the reply be discarded): not once sending
+    has started."""
+    return reply.status in (*EDITABLE_REPLY_STATES, *APPROVED_NOT_SENDING)
+
+
+def written_by(user, reply: Reply) -> bool:
+    """Whether ``user`` wrote or last changed the reply (and so never approves it)."""
+    return user.pk in {reply.author_id, reply.last_edited_by_id}
+
+
+def may_discard_unknown(reply: Reply) -> bool:
+    """A reply whose outcome stayed unknown after the last automatic attempt: nobody retries
+    it on their own any more, so people may give it up (after looking on the network)."""
+    from django.conf import settings
+
+    return (reply.status == ReplyStatus.OUTCOME_UNKNOWN
+            and reply.attempts >= settings.NEWSROOM_MAX_DELIVERY_ATTEMPTS)
+
+
+def discard_unknown(*, actor, reply: Reply, checked_network: bool) -> Reply:
+    """Give up a reply whose outcome stayed unknown, once a person has checked on the network
+    that it did not appear; the conversation can then be closed or answered anew."""
+    from django.conf import settings
+
+    permissions.require(actor, "conversation.handle", reply.conversation)
+    if not checked_network:
+        raise DomainError(_("Bitte sehen Sie zuerst beim Netzwerk nach und bestätigen Sie, "
+                            "dass die Antwort dort nicht erschienen ist."),
+                          field="checked_network")
+    with transaction.atomic():
+        locked = Reply.objects.select_for_update(of=("self",)).select_related(
+            "conversation__department").get(pk=reply.pk)
+        if not may_discard_unknown(locked):
+            raise InvalidState(_("Nur Antworten, deren Ergebnis nach dem letzten Versuch unklar "
+                                 "blieb, lassen sich so verwerfen."))
+        updated = Reply.objects.filter(
+            pk=locked.pk, status=ReplyStatus.OUTCOME_UNKNOWN,
+            attempts__gte=settings.NEWSROOM_MAX_DELIVERY_ATTEMPTS,
+        ).update(status=ReplyStatus.DISCARDED, next_attempt_at=None, updated_at=now())
+        if not updated:
+            raise Conflict(_("Die Antwort wurde gerade geändert. Bitte neu laden."))
+        conversation = Conversation.objects.get(pk=locked.conversation_id)
+        _set_conversation_status(conversation.pk, _status_without_reply(conversation))
+        audit.log("inbox.reply.discarded_unknown", actor=actor, obj=locked,
+                  department=conversation.department,
+                  data={"confirmation": str(UNKNOWN_DISCARD_CONFIRMATION),
+                        "attempts": locked.attempts, "error": locked.last_error[:300]})
     reply.refresh_from_db()
     return reply
 

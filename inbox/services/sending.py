@@ -50,18 +50,17 @@ logger = logging.getLogger(__name__)
 
 audit.register_actions({
     "inbox.reply.sent": gettext_lazy(
-        "Die Antwort „%(object)s“ wurde gesendet (Versuch %(attempt)s)."
+        "%(object)s wurde gesendet (Versuch %(attempt)s)."
     ),
-    "inbox.reply.failed": gettext_lazy("Die Antwort „%(object)s“ ist fehlgeschlagen: %(error)s"),
+    "inbox.reply.failed": gettext_lazy("%(object)s ist fehlgeschlagen: %(error)s"),
     "inbox.reply.outcome_unknown": gettext_lazy(
-        "Ergebnis der Antwort „%(object)s“ ist unklar: %(error)s"
+        "Ergebnis von %(object)s ist unklar: %(error)s"
     ),
     "inbox.reply.retry_requested": gettext_lazy(
-        "%(actor)s hat einen neuen Versuch für die Antwort „%(object)s“ angestoßen."
+        "%(actor)s hat einen neuen Versuch für %(object)s angestoßen."
     ),
     "inbox.reply.released": gettext_lazy(
-        "Der Kanal „%(account)s“ ist neu verbunden: Die angehaltene Antwort „%(object)s“ wird "
-        "gesendet."
+        "Der Kanal „%(account)s“ ist neu verbunden: Die angehaltene %(object)s wird gesendet."
     ),
 })
 
@@ -252,12 +251,19 @@ def _failed(reply: Reply, message: str) -> str:
 
 
 def _authorization_failed(reply: Reply, exc: AuthorizationFailed) -> str:
+    from channels_publish.services import mark_reconnect_needed
+
     _finish(reply, ReplyStatus.HELD, error=exc.message_de)
-    ChannelAccount.objects.filter(
-        pk=reply.conversation.channel_account_id, health=AccountHealth.OK
-    ).update(health=AccountHealth.RECONNECT_NEEDED, health_message=exc.message_de[:500],
-             health_changed_at=now())
+    mark_reconnect_needed(reply.conversation.channel_account, exc.message_de)
     return "held"
+
+
+RETRYABLE = (ReplyStatus.FAILED, ReplyStatus.OUTCOME_UNKNOWN, ReplyStatus.HELD)
+
+
+def may_retry(reply: Reply) -> bool:
+    """Whether people may ask for another attempt of this reply."""
+    return reply.status in RETRYABLE
 
 
 def retry(*, actor, reply: Reply) -> Reply:
@@ -270,9 +276,7 @@ def retry(*, actor, reply: Reply) -> Reply:
         try:
             with transaction.atomic():
                 updated = Reply.objects.filter(
-                    pk=reply.pk,
-                    status__in=(ReplyStatus.FAILED, ReplyStatus.OUTCOME_UNKNOWN,
-                                ReplyStatus.HELD),
+                    pk=reply.pk, status__in=RETRYABLE,
                 ).update(status=ReplyStatus.QUEUED, attempts=0, queued_at=moment,
                          next_attempt_at=moment, lookup_before_retry=True, updated_at=moment)
         except IntegrityError:

@@ -186,3 +186,36 @@ def test_the_navigation_shows_the_inbox_to_those_who_handle_it(client, head, edi
     assert "Bürgerpostfach" in client.get("/").content.decode()
     client.force_login(editor)
     assert "Bürgerpostfach" not in client.get("/").content.decode()
+
+
+def test_overdue_notices_cost_the_same_per_conversation_as_they_grow(account, department, head,
+                                                                    community):
+    from inbox.services.figures import notify_overdue
+
+    def queries_for(count: int, offset: int) -> int:
+        for number in range(offset, offset + count):
+            conversation = conversation_of(account, department, thread=f"late-{number}",
+                                           number=number, hours_ago=30)
+            Conversation.objects.filter(pk=conversation.pk).update(assignee=head)
+        with CaptureQueriesContext(connection) as queries:
+            assert notify_overdue() == count
+        return len(queries)
+
+    two, five = queries_for(2, 100), queries_for(5, 200)
+    per_conversation = (five - two) / 3
+    # Claim, notifications (savepoint around them): nothing per person or per lookup.
+    assert per_conversation <= 4, (two, five)
+    assert two - 2 * per_conversation <= 6  # the fixed part: candidates and people, once
+
+
+def test_assignable_people_fall_back_to_the_central_team(account, other_department,
+                                                          comms_department):
+    from accounts.roles import Role
+    from tests.factories import member
+
+    # Nobody in the department handles the inbox: the central team does, and may be assigned.
+    central = member(Role.COMMUNITY, comms_department, username="zentrale")
+    conversation = conversation_of(account, other_department)
+    people = conversations.assignable_people(conversation)
+    assert central in people
+    conversations.assign(actor=central, conversation=conversation, assignee=central)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from channels_publish.models import Delivery, DeliveryStatus
 from inbox.models import (
@@ -123,3 +126,66 @@ def test_the_periodic_task_fetches_every_usable_account(account, fake_adapter):
     fake_adapter.items = [item(1), item(2, thread="t2")]
     assert ingest_all.delay().get() == 2
     assert ingest_all.delay().get() == 0
+
+
+class _TokenRevoked:
+    def fetch_inbound(self, account, cursor, published_remote_ids):
+        from channels_publish.adapters.base import AuthorizationFailed
+
+        raise AuthorizationFailed("Token widerrufen")
+
+
+def test_a_revoked_token_on_fetch_is_handled_like_publishing(account, department, administrator,
+                                                             duty_editor, monkeypatch):
+    from channels_publish.adapters import inbound
+    from channels_publish.models import AccountHealth, ChannelAccount
+    from newsroom.models import AuditLogEntry, Notification, NotificationKind
+
+    monkeypatch.setitem(inbound.INBOUND_ADAPTERS, "facebook", _TokenRevoked)
+    later = timezone.now() + timedelta(hours=1)
+    pending = Delivery.objects.create(post=_scheduled_post(department), channel_account=account,
+                                      post_version=1, status=DeliveryStatus.PENDING,
+                                      due_at=later, next_attempt_at=later)
+    report = ingest_account(account.pk)
+    assert report.error == "Token widerrufen"
+    assert ChannelAccount.objects.get(pk=account.pk).health == AccountHealth.RECONNECT_NEEDED
+    assert AuditLogEntry.objects.filter(action="channels.account.reconnect_needed").count() == 1
+    notified = set(Notification.objects.filter(kind=NotificationKind.ACCOUNT_RECONNECT)
+                   .values_list("recipient_id", flat=True))
+    assert notified == {administrator.pk, duty_editor.pk}
+    pending.refresh_from_db()
+    assert pending.status == "held" and pending.hold_reason == "account"
+    # A second discovery (another door) adds no second entry or notice.
+    ChannelAccount.objects.filter(pk=account.pk).update(health=AccountHealth.OK)
+    ChannelAccount.objects.filter(pk=account.pk).update(health=AccountHealth.RECONNECT_NEEDED)
+    ingest_account(account.pk)
+    assert AuditLogEntry.objects.filter(action="channels.account.reconnect_needed").count() == 1
+
+
+def _scheduled_post(department):
+    return Post.objects.create(department=department, title="Geplant", body="x",
+                               status=PostStatus.SCHEDULED)
+
+
+def test_one_broken_account_does_not_stop_the_others(account, department, fake_adapter,
+                                                     monkeypatch):
+    from channels_publish.adapters import inbound
+    from inbox.services.ingest import ingest_all as run
+    from tests.factories import channel
+
+    class Broken:
+        def fetch_inbound(self, *args):
+            raise KeyError("unerwartet")
+
+    broken = channel("x", department, name="Stadt auf X")
+    monkeypatch.setitem(inbound.INBOUND_ADAPTERS, "x", Broken)
+    fake_adapter.items = [item(1)]
+    reports = {report.account_id: report for report in run()}
+    assert reports[broken.pk].error == "KeyError"
+    assert reports[account.pk].created == 1
+    assert InboxCursor.objects.get(channel_account=broken).last_error == "KeyError"
+
+
+def test_an_account_gone_meanwhile_yields_an_empty_report(db):
+    report = ingest_account(987654)
+    assert report.created == 0 and report.error == ""

@@ -75,8 +75,8 @@ def test_the_pages_request_and_approve(client, head, second_head, comment, fake_
     assert ModerationRequest.objects.get().status == ModerationStatus.REJECTED
 
 
-def test_the_admin_action_approves_for_a_second_person_only(client, head, comment,
-                                                            comms_department, fake_adapter):
+def test_it_offers_no_moderation_approval_in_the_admin(client, head, comment,
+                                                       comms_department, fake_adapter):
     from accounts.roles import Role
     from accounts.services import grant_membership
 
@@ -86,5 +86,72 @@ def test_the_admin_action_approves_for_a_second_person_only(client, head, commen
     head.save(update_fields=["is_staff", "is_superuser"])
     client.force_login(head)
     url = reverse("admin:inbox_moderationrequest_changelist")
+    assert "approve_moderations" not in client.get(url).content.decode()
     client.post(url, {"action": "approve_moderations", "_selected_action": [item.pk]})
     assert ModerationRequest.objects.get(pk=item.pk).status == ModerationStatus.OPEN
+
+
+def _approved(head, second_head, comment):
+    item = moderation.request(actor=head, message=comment, action="hide", reason="spam")
+    # Approved, but the task is not run (captured callbacks are dropped).
+    moderation.approve(actor=second_head, moderation=item)
+    return item
+
+
+def test_it_executes_once_when_the_task_runs_twice(head, second_head, comment, fake_adapter):
+    item = _approved(head, second_head, comment)
+    assert moderation.execute(item.pk) == "done"
+    assert moderation.execute(item.pk) == "not-claimed"
+    assert fake_adapter.moderated == [("c1", "hide")]
+    assert AuditLogEntry.objects.filter(action="inbox.moderation.executed").count() == 1
+
+
+def test_an_unexpected_error_ends_in_failed_not_stuck(head, second_head, comment, fake_adapter):
+    fake_adapter.moderate_fault = ValueError("kaputt")
+    item = _approved(head, second_head, comment)
+    assert moderation.execute(item.pk) == "failed"
+    item.refresh_from_db()
+    assert item.status == ModerationStatus.FAILED
+    assert "Unerwarteter Fehler" in item.last_error and "ValueError" in item.last_error
+    assert AuditLogEntry.objects.filter(action="inbox.moderation.failed").count() == 1
+
+
+def test_the_sweep_requeues_a_lost_or_stuck_moderation(
+        head, second_head, comment, fake_adapter, settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inbox.tasks import dispatch_replies
+
+    item = _approved(head, second_head, comment)
+    # Fresh: the task may still be on its way; the sweep leaves it alone.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_replies()["moderations_requeued"] == 0
+    assert fake_adapter.moderated == []
+    long_ago = timezone.now() - timedelta(hours=1)
+    ModerationRequest.objects.filter(pk=item.pk).update(queued_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_replies()["moderations_requeued"] == 1
+    assert fake_adapter.moderated == [("c1", "hide")]
+    assert ModerationRequest.objects.get(pk=item.pk).status == ModerationStatus.DONE
+
+    # A worker that died while executing: back to approved and executed again.
+    other = conversation_of_second_comment(comment)
+    stuck = moderation.request(actor=head, message=other, action="hide", reason="spam")
+    moderation.approve(actor=second_head, moderation=stuck)
+    ModerationRequest.objects.filter(pk=stuck.pk).update(
+        status=ModerationStatus.EXECUTING, execution_started_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_replies()["moderations_stuck"] == 1
+    assert ModerationRequest.objects.get(pk=stuck.pk).status == ModerationStatus.DONE
+
+
+def conversation_of_second_comment(comment):
+    from django.utils import timezone
+
+    return Message.objects.create(
+        conversation=comment.conversation, channel_account=comment.channel_account,
+        direction=comment.direction, kind=comment.kind, remote_id="c2",
+        text="Noch ein Kommentar", created_at=timezone.now(),
+    )

@@ -187,3 +187,53 @@ def test_a_message_written_after_the_answered_one_still_waits(approved, fake_ada
     assert conversation.status == ConversationStatus.NEW
     assert conversation.waiting_since is not None
     assert conversation.first_answered_at is not None
+
+
+def _unknown_after_last_attempt(reply, settings):
+    Reply.objects.filter(pk=reply.pk).update(
+        status=ReplyStatus.OUTCOME_UNKNOWN, attempts=settings.NEWSROOM_MAX_DELIVERY_ATTEMPTS,
+        next_attempt_at=timezone.now() + timedelta(days=3650), lookup_before_retry=True,
+        last_error="Zeitüberschreitung")
+
+
+def test_a_reply_stuck_unclear_is_discarded_after_checking_and_the_conversation_closes(
+        approved, head, client, settings):
+    from django.urls import reverse
+
+    from inbox.services import conversations
+    from newsroom.errors import DomainError
+    from newsroom.models import AuditLogEntry
+
+    _unknown_after_last_attempt(approved, settings)
+    conversation = Conversation.objects.get(pk=approved.conversation_id)
+    with pytest.raises(InvalidState):
+        conversations.close(actor=head, conversation=conversation)
+    with pytest.raises(InvalidState):
+        replies.discard(actor=head, reply=approved)
+    with pytest.raises(DomainError):
+        replies.discard_unknown(actor=head, reply=approved, checked_network=False)
+
+    client.force_login(head)
+    page = client.get(reverse("inbox:conversation", kwargs={"pk": conversation.pk}))
+    url = reverse("inbox:discard_unknown_reply", kwargs={"pk": approved.pk})
+    assert url in page.content.decode()
+    client.post(url, {})  # without the confirmation nothing happens
+    assert Reply.objects.get(pk=approved.pk).status == ReplyStatus.OUTCOME_UNKNOWN
+    client.post(url, {"checked_network": "on"})
+    assert Reply.objects.get(pk=approved.pk).status == ReplyStatus.DISCARDED
+    entry = AuditLogEntry.objects.get(action="inbox.reply.discarded_unknown")
+    assert entry.actor == head
+    assert "nachgesehen" in entry.data["confirmation"]
+    assert entry.data["attempts"] == settings.NEWSROOM_MAX_DELIVERY_ATTEMPTS
+    conversation.refresh_from_db()
+    conversations.close(actor=head, conversation=conversation)
+    assert Conversation.objects.get(pk=conversation.pk).status == ConversationStatus.CLOSED
+
+
+def test_an_unclear_reply_with_attempts_left_is_not_discarded(approved, head, settings):
+    Reply.objects.filter(pk=approved.pk).update(status=ReplyStatus.OUTCOME_UNKNOWN, attempts=1)
+    approved.refresh_from_db()
+    assert not replies.may_discard_unknown(approved)
+    with pytest.raises(InvalidState):
+        replies.discard_unknown(actor=head, reply=approved, checked_network=True)
+    assert Reply.objects.get(pk=approved.pk).status == ReplyStatus.OUTCOME_UNKNOWN

@@ -87,6 +87,8 @@ CASES = [
             city_wide=CENTRAL),
     UrlCase("inbox:retry_reply", INBOX, **_object("inbox_draft"), **POSTED,
             city_wide=CENTRAL),
+    UrlCase("inbox:discard_unknown_reply", INBOX, **_object("inbox_draft"), **POSTED,
+            city_wide=CENTRAL),
     UrlCase("inbox:review_queue", INBOX),
     UrlCase("inbox:review_reply", INBOX, **_object("inbox_in_review"), city_wide=CENTRAL),
     UrlCase("inbox:review_reply", INBOX, **_object("inbox_in_review"), **POSTED,
