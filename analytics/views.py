@@ -7,29 +7,25 @@ department's dashboard, account or post answers 404.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from accounts.models import Department
 from accounts.roles import DepartmentPermission
-from channels_publish.models import ChannelAccount
+from channels_publish.views import visible_accounts
 from newsroom.models import Post
 
-from .models import TopicCount
-from .services import exports, figures
+from .services import exports, figures, reports
+from .services import topics as topic_services
 
 TOPIC_PERIODS = {"24": 24, "168": 168, "720": 720}
-TOPIC_LIMIT = 30
 CONVERSATIONS_PAGE_SIZE = 25
 
 
@@ -39,15 +35,6 @@ def _department_ids(user):
 
 def _sees_all(user) -> bool:
     return permissions.can(user, "analytics.city")
-
-
-def _visible_accounts(user):
-    accounts = ChannelAccount.objects.all()
-    if _sees_all(user):
-        return accounts
-    return accounts.filter(
-        channelaccountgroupobjectpermission__group__department__in=_department_ids(user)
-    ).distinct()
 
 
 def _chart(series: list[dict]) -> dict:
@@ -120,18 +107,15 @@ def department(request, pk: int):
     found = get_object_or_404(Department, pk=pk, is_active=True)
     if not permissions.can(request.user, "analytics.department", found):
         raise Http404
-    accounts = tuple(
-        ChannelAccount.objects.granted_to(found).values_list("pk", flat=True)
-    )
-    scope = figures.Scope(title=str(found.name), q=Q(department=found), account_ids=accounts)
-    return _render_dashboard(request, scope, {"kind": "department", "department": found})
+    return _render_dashboard(request, reports.department_scope(found),
+                             {"kind": "department", "department": found})
 
 
 @login_required
 @require_GET
 def account(request, pk: int):
     """One channel account's dashboard; departments see only their own posts on it."""
-    found = get_object_or_404(_visible_accounts(request.user), pk=pk)
+    found = get_object_or_404(visible_accounts(request.user), pk=pk)
     q = Q(channel_account=found)
     if not _sees_all(request.user):
         q &= Q(department_id__in=_department_ids(request.user))
@@ -159,13 +143,6 @@ def post(request, pk: int):
     })
 
 
-def _topic_counts(user):
-    counts = TopicCount.objects.all()
-    if not _sees_all(user):
-        counts = counts.filter(department_id__in=_department_ids(user))
-    return counts
-
-
 def _topic_hours(request) -> int:
     return TOPIC_PERIODS.get(request.GET.get("hours", ""), 168)
 
@@ -173,38 +150,12 @@ def _topic_hours(request) -> int:
 @login_required
 @require_GET
 def topics(request):
-    """Rising keywords and hashtags: this period against the one before (two queries)."""
+    """Rising keywords and hashtags: this period against the one before."""
     permissions.require(request.user, "analytics.view")
     hours = _topic_hours(request)
-    now = timezone.now()
-    since, before = now - timedelta(hours=hours), now - timedelta(hours=2 * hours)
-    counts = _topic_counts(request.user)
-    current = list(
-        counts.filter(hour__gte=since).values("keyword").annotate(total=Sum("count"))
-        .order_by("-total", "keyword")[:TOPIC_LIMIT]
-    )
-    previous = dict(
-        counts.filter(hour__gte=before, hour__lt=since,
-                      keyword__in=[row["keyword"] for row in current])
-        .values("keyword").annotate(total=Sum("count")).values_list("keyword", "total")
-    )
-    for row in current:
-        row["previous"] = previous.get(row["keyword"], 0)
-        row["growth"] = row["total"] - row["previous"]
-        row["ratio"] = round(row["total"] / row["previous"], 1) if row["previous"] else None
-    rising = sorted(current, key=lambda r: (-r["growth"], r["keyword"]))
-    chart = {
-        "labels": [row["keyword"] for row in rising[:10]],
-        "datasets": [
-            {"label": _("Diese Periode"), "data": [row["total"] for row in rising[:10]],
-             "axis": "y"},
-            {"label": _("Vorperiode"), "data": [row["previous"] for row in rising[:10]],
-             "axis": "y"},
-        ],
-        "type": "bar",
-    }
+    rising = topic_services.rising_topics(request.user, hours)
     return render(request, "analytics/topics.html", {
-        "rows": rising, "hours": hours, "chart": chart,
+        "rows": rising, "hours": hours, "chart": topic_services.rising_chart(rising),
         "hour_choices": [(key, value) for key, value in TOPIC_PERIODS.items()],
     })
 
@@ -212,25 +163,17 @@ def topics(request):
 @login_required
 @require_GET
 def topic(request, keyword: str):
-    """The conversations behind one keyword, newest first."""
+    """One keyword: messages per hour; the conversations behind it, newest first, for those
+    who handle them in the inbox (others see only the counts)."""
     permissions.require(request.user, "analytics.view")
-    from inbox.models import Conversation
-
     hours = _topic_hours(request)
-    since = timezone.now() - timedelta(hours=hours)
-    rows = list(
-        _topic_counts(request.user).filter(keyword=keyword, hour__gte=since)
-        .order_by("hour").values_list("hour", "count", "conversation_ids")
-    )
-    ids = {pk for _hour, _count, found in rows for pk in found}
-    conversations = Conversation.objects.filter(pk__in=ids).select_related(
-        "channel_account", "department"
-    ).order_by("-last_message_at", "-pk")
-    if not _sees_all(request.user):
-        conversations = conversations.filter(department_id__in=_department_ids(request.user))
-    page = Paginator(conversations, CONVERSATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    detail = topic_services.topic_detail(request.user, keyword, hours)
+    page = None
+    if detail.conversations is not None:
+        page = Paginator(detail.conversations, CONVERSATIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     return render(request, "analytics/topic.html", {
-        "keyword": keyword, "hours": hours, "page": page,
-        "hourly": [{"hour": hour, "count": count} for hour, count, _ids in rows],
-        "total": sum(count for _hour, count, _ids in rows),
+        "keyword": keyword, "hours": hours, "page": page, "hourly": detail.hourly,
+        "total": detail.total, "conversation_count": detail.conversation_count,
     })

@@ -1,4 +1,8 @@
-"""A dashboard as CSV or XLSX: the same sections and numbers the page shows."""
+"""A dashboard as CSV or XLSX: the same sections and numbers the page shows.
+
+Post titles and account names are staff input: every cell goes through
+:func:`newsroom.spreadsheets.safe_cell`, so a title like ``=HYPERLINK(…)`` stays text.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from collections.abc import Iterator
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from newsroom.spreadsheets import safe_row
 
 from .figures import Dashboard
 
@@ -74,12 +80,21 @@ def as_csv(dashboard: Dashboard) -> HttpResponse:
     for index, (title, header, rows) in enumerate(sections(dashboard)):
         if index:
             writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(["" if value is None else value for value in row] for row in rows)
+        writer.writerow(safe_row([title]))
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(dashboard, "csv")}"'
     return response
+
+
+def _append_text_safe(sheet, row: list) -> None:
+    """Append a row; text cells are defused and stored as strings (openpyxl would otherwise
+    store any string starting with ``=`` as a formula)."""
+    sheet.append(safe_row(row))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def as_xlsx(dashboard: Dashboard) -> HttpResponse:
@@ -91,11 +106,11 @@ def as_xlsx(dashboard: Dashboard) -> HttpResponse:
     workbook.remove(workbook.active)
     for title, header, rows in sections(dashboard):
         sheet = workbook.create_sheet(title[:31].replace("/", "-"))
-        sheet.append(header)
+        _append_text_safe(sheet, header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            _append_text_safe(sheet, row)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -87,6 +87,11 @@ def render_report(department: Department, first: date) -> tuple[str, str, str]:
 
 def send_monthly_report(department: Department, first: date) -> MonthlyReport | None:
     """Send one department's report for one month, unless it was sent already."""
+    # The daily task calls this for every department: a report sent already costs one query,
+    # not a whole dashboard. The check inside the transaction (and the unique constraint)
+    # still decide between concurrent runs.
+    if MonthlyReport.objects.filter(department=department, month=first).exists():
+        return None
     recipients = recipients_of(department)
     if not recipients:
         return None

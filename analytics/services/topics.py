@@ -9,6 +9,12 @@ per message per hour. :func:`surges` finds keywords whose count in an hour is at
 :func:`aggregate_recent_hours` (a periodic task) recomputes the last hours from the inbox and
 replaces their stored counts, so running it twice stores the same, and alerts the duty editors
 once per surging keyword and hour.
+
+:func:`rising_topics` and :func:`topic_detail` answer the topic pages within what a person may
+see: the counts of their departments' messages (all for city-wide roles); the conversations
+behind a keyword (with the citizen's text) only to those who handle them in the inbox.
+The counts hold conversation ids and words of citizens' messages, so they are kept only as
+long as the retention rule "analytics.topics" says (:func:`register_topic_retention`).
 """
 
 from __future__ import annotations
@@ -21,12 +27,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
+from accounts.roles import DepartmentPermission
 from newsroom import audit
+from newsroom.retention import RetentionRule, register_retention
 
 from ..models import TopicCount, TopicSurge
 
@@ -155,8 +165,10 @@ def incoming_messages(start: datetime, end: datetime) -> list[CitizenMessage]:
     from inbox.models import Message
 
     rows = (
+        # Anonymised messages ("[gelöscht]" after retention or erasure) say nothing about a
+        # topic; counting them would make "gelöscht" a keyword and, after a purge, a surge.
         Message.objects.filter(direction="in", created_at__gte=start, created_at__lt=end,
-                               is_deleted=False)
+                               is_deleted=False, anonymised_at__isnull=True)
         .values_list("created_at", "text", "conversation_id", "conversation__department_id")
     )
     return [CitizenMessage(*row) for row in rows.iterator(chunk_size=2000)]
@@ -178,8 +190,6 @@ def store_hours(start: datetime, end: datetime, messages: Iterable[CitizenMessag
 
 def detect_surges(hour: datetime) -> list[TopicSurge]:
     """Surging keywords of ``hour`` (city-wide); each is stored and alerted only once."""
-    from django.db.models import Sum
-
     current = dict(
         TopicCount.objects.filter(hour=hour).values("keyword").annotate(total=Sum("count"))
         .values_list("keyword", "total")
@@ -245,3 +255,120 @@ def aggregate_recent_hours(now: datetime | None = None, hours: int = RECOMPUTE_H
 def recent_surges(since: datetime):
     """Surges since ``since``, newest first (for the duty editor's dashboard)."""
     return TopicSurge.objects.filter(hour__gte=since).order_by("-hour", "-count")[:10]
+
+
+# --- The topic pages --------------------------------------------------------------------------
+TOPIC_LIMIT = 30
+CHART_TOPICS = 10
+
+
+def visible_topic_counts(user) -> QuerySet[TopicCount]:
+    """The counts a person sees: their departments' (all for those who see city-wide figures)."""
+    counts = TopicCount.objects.all()
+    if permissions.can(user, "analytics.city"):
+        return counts
+    return counts.filter(
+        department_id__in=permissions.department_ids_with(user, DepartmentPermission.VIEW_WORK)
+    )
+
+
+def rising_topics(user, hours: int, now: datetime | None = None,
+                  limit: int = TOPIC_LIMIT) -> list[dict]:
+    """The ``limit`` most frequent keywords of the last ``hours`` hours against the period
+    before, the fastest growing first (two queries). Each row: ``keyword``, ``total``,
+    ``previous``, ``growth`` and ``ratio`` (``None`` when new)."""
+    now = now or timezone.now()
+    since, before = now - timedelta(hours=hours), now - timedelta(hours=2 * hours)
+    counts = visible_topic_counts(user)
+    current = list(
+        counts.filter(hour__gte=since).values("keyword").annotate(total=Sum("count"))
+        .order_by("-total", "keyword")[:limit]
+    )
+    previous = dict(
+        counts.filter(hour__gte=before, hour__lt=since,
+                      keyword__in=[row["keyword"] for row in current])
+        .values("keyword").annotate(total=Sum("count")).values_list("keyword", "total")
+    )
+    for row in current:
+        row["previous"] = previous.get(row["keyword"], 0)
+        row["growth"] = row["total"] - row["previous"]
+        row["ratio"] = round(row["total"] / row["previous"], 1) if row["previous"] else None
+    return sorted(current, key=lambda r: (-r["growth"], r["keyword"]))
+
+
+def rising_chart(rows: list[dict]) -> dict:
+    """The fastest growing keywords as a Chart.js bar chart (passed through ``json_script``)."""
+    shown = rows[:CHART_TOPICS]
+    return {
+        "labels": [row["keyword"] for row in shown],
+        "datasets": [
+            {"label": _("Diese Periode"), "data": [row["total"] for row in shown], "axis": "y"},
+            {"label": _("Vorperiode"), "data": [row["previous"] for row in shown], "axis": "y"},
+        ],
+        "type": "bar",
+    }
+
+
+@dataclass(frozen=True)
+class TopicDetail:
+    """One keyword for one person: hourly counts, and the conversations they may handle."""
+
+    hourly: list[dict]
+    total: int
+    # Conversations behind the keyword that the person handles in the inbox, newest first;
+    # None when the person handles no conversations at all (then only counts are shown).
+    conversations: QuerySet | None
+    conversation_count: int  # conversations behind the keyword within the person's counts
+
+
+def topic_detail(user, keyword: str, hours: int, now: datetime | None = None) -> TopicDetail:
+    """What the topic page shows of ``keyword`` over the last ``hours`` hours.
+
+    The counts follow the analytics scope; the conversations (which show the citizen's text)
+    follow the inbox's own visibility, so an editor or administrator who does not handle
+    citizens' requests sees how many there were, but not what they wrote."""
+    from inbox.services.figures import visible_conversations
+
+    since = (now or timezone.now()) - timedelta(hours=hours)
+    rows = list(
+        visible_topic_counts(user).filter(keyword=keyword, hour__gte=since)
+        .order_by("hour").values_list("hour", "count", "conversation_ids")
+    )
+    ids = {pk for _hour, _count, found in rows for pk in found}
+    conversations = None
+    if permissions.can(user, "inbox.view"):
+        conversations = (
+            visible_conversations(user).filter(pk__in=ids)
+            .select_related("channel_account", "department")
+            .order_by("-last_message_at", "-pk")
+        )
+    return TopicDetail(
+        hourly=[{"hour": hour, "count": count} for hour, count, _ids in rows],
+        total=sum(count for _hour, count, _ids in rows),
+        conversations=conversations,
+        conversation_count=len(ids),
+    )
+
+
+# --- Retention --------------------------------------------------------------------------------
+def purge_topics(cutoff: datetime) -> int:
+    """Delete hourly counts and surges older than ``cutoff`` (the rule "analytics.topics")."""
+    counts = TopicCount.objects.filter(hour__lt=cutoff).delete()[0]
+    return counts + TopicSurge.objects.filter(hour__lt=cutoff).delete()[0]
+
+
+def register_topic_retention() -> None:
+    """Register the retention rule of the topic counts (called from ``apps.ready``)."""
+    register_retention(RetentionRule(
+        key="analytics.topics",
+        label=gettext_lazy("Themen aus Nachrichten von Bürger/innen (Stichwörter pro Stunde)"),
+        purpose=gettext_lazy("Erkennen, worüber Bürger/innen schreiben, und die Redaktion bei "
+                             "stark zunehmenden Themen alarmieren"),
+        personal_data=gettext_lazy("Stichwörter und Hashtags aus Nachrichten von Bürger/innen, "
+                                   "Verweise auf deren Unterhaltungen"),
+        default_days=365,
+        purge=purge_topics,
+        legal_basis=gettext_lazy("Art. 6 Abs. 1 lit. e DSGVO (Öffentlichkeitsarbeit der Stadt)"),
+        data_subjects=gettext_lazy("Bürger/innen, die der Stadt in sozialen Netzwerken "
+                                   "schreiben"),
+    ))

@@ -27,6 +27,7 @@ from accounts.models import Department
 from accounts.roles import Role
 from newsroom.audit import ACTION_MESSAGES
 from newsroom.models import AuditLogEntry, Notification, Post
+from newsroom.spreadsheets import safe_text
 from newsroom.timezones import BERLIN
 
 AUDIT_PAGE_SIZE = 50
@@ -146,14 +147,6 @@ def audit_log(request):
 
 
 # Spreadsheet programs run cells that start like a formula; such values get a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 class _Echo:
     """A file-like object whose write() hands the line back, for streaming csv.writer output."""
 
@@ -180,12 +173,12 @@ def _csv_rows(entries):
             entry.pk,
             timezone.localtime(entry.created_at, BERLIN).strftime("%Y-%m-%d %H:%M:%S"),
             entry.action,
-            _cell(entry.message()),
-            _cell(entry.actor_display),
-            _cell(entry.object_repr),
-            _cell(entry.department.name if entry.department else ""),
+            safe_text(entry.message()),
+            safe_text(entry.actor_display),
+            safe_text(entry.object_repr),
+            safe_text(entry.department.name if entry.department else ""),
             entry.ip_address or "",
-            _cell(json.dumps(entry.data, cls=DjangoJSONEncoder, ensure_ascii=False,
+            safe_text(json.dumps(entry.data, cls=DjangoJSONEncoder, ensure_ascii=False,
                              sort_keys=True)),
             entry.previous_hash,
             entry.entry_hash,
