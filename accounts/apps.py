@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
-        from .retention import register_rules
+        from .retention import register_erasure, register_rules
 
         register_rules()
+        register_erasure()

@@ -11,12 +11,18 @@ from django.utils.translation import gettext as _
 
 from . import sessions, twofactor
 
-# Pages a person may reach while the session still owes its second factor.
+# Pages a person may reach while the session still owes its second factor: the prompts
+# themselves, and what the installed app fetches on its own (service worker, manifest, offline
+# page), which holds no newsroom data.
 _OPEN_URL_NAMES = (
     "accounts:otp_verify",
     "accounts:otp_enrol",
     "accounts:logout",
     "set_language",
+    "service_worker",
+    "healthz",
+    "pwa:manifest",
+    "pwa:offline",
 )
 
 
@@ -36,7 +42,7 @@ class SecurityMiddleware:
             self._open_paths = tuple(reverse(name) for name in _OPEN_URL_NAMES)
         if path in self._open_paths:
             return True
-        return path.startswith((settings.STATIC_URL, "/healthz"))
+        return path.startswith(settings.STATIC_URL)
 
     def __call__(self, request):
         user = request.user
@@ -46,12 +52,25 @@ class SecurityMiddleware:
             if state is None:
                 state = twofactor.session_state(user)
                 request.session[twofactor.SESSION_STATE_KEY] = state
+            elif state == twofactor.STATE_OK and self._now_owes_a_code(user):
+                # Decided "nothing owed" earlier, but the person has since become superuser or
+                # the rule was switched on: decide again.
+                state = twofactor.session_state(user)
+                request.session[twofactor.SESSION_STATE_KEY] = state
             if state != twofactor.STATE_OK and not self._is_open(request.path):
                 if state == twofactor.STATE_VERIFY and user.is_verified():
                     request.session[twofactor.SESSION_STATE_KEY] = twofactor.STATE_OK
                 else:
                     return self._refuse(request, state)
         return self.get_response(request)
+
+    @staticmethod
+    def _now_owes_a_code(user) -> bool:
+        # No query unless the rule is on and the session is unverified; then the role lookup
+        # is the permission module's, cached on the user for the rest of the request.
+        if not settings.NEWSROOM_REQUIRE_2FA or user.is_verified():
+            return False
+        return twofactor.is_required_for(user)
 
     def _refuse(self, request, state: str):
         if request.path.startswith("/api/"):

@@ -339,6 +339,22 @@ def _is_crisis_team_head(user) -> bool:
     ).exists()
 
 
+def crisis_team_members():
+    """Everyone ``is_crisis_team`` is true for, as one query (same definition: duty editors
+    and administrators, heads of the active Amt für Kommunikation; active people, roles in
+    active departments only)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    # One filter() call: both conditions must hold for the same membership.
+    return get_user_model().objects.filter(
+        Q(memberships__role__in=(Role.DUTY_EDITOR, Role.ADMIN))
+        | Q(memberships__role=Role.HEAD,
+            memberships__department__number=CRISIS_TEAM_DEPARTMENT_NUMBER),
+        is_active=True, memberships__department__is_active=True,
+    ).distinct()
+
+
 @rule("crisis.view")
 def _view_crisis(user, _obj) -> bool:
     # Everyone with a role learns about a crisis (and is notified of it).

@@ -76,3 +76,29 @@ def register_rules() -> None:
         legal_basis=_SECURITY,
         data_subjects=_STAFF,
     ))
+
+
+def erase_staff_data(user) -> int:
+    """What ``accounts`` deletes when a person leaves: second-factor devices, every API token
+    (already revoked by the deactivation) and the login attempts under their username."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import ApiToken, UserSession
+
+    count = TOTPDevice.objects.filter(user=user).delete()[0]
+    count += StaticDevice.objects.filter(user=user).delete()[0]
+    count += ApiToken.objects.filter(user=user).delete()[0]
+    count += UserSession.objects.filter(user=user).delete()[0]
+    count += AccessAttempt.objects.filter(username=user.get_username()).delete()[0]
+    count += AccessFailureLog.objects.filter(username=user.get_username()).delete()[0]
+    count += AccessLog.objects.filter(username=user.get_username()).delete()[0]
+    return count
+
+
+def register_erasure() -> None:
+    """Called from ``AccountsConfig.ready``."""
+    from newsroom.services.privacy import register_staff_erasure
+
+    register_staff_erasure("accounts.devices_and_tokens", erase_staff_data)

@@ -28,10 +28,18 @@ audit.register_actions(
             "%(revoked)s API-Tokens widerrufen)."
         ),
         "accounts.user.locked_out": gettext_lazy(
-            "Anmeldung für „%(username)s“ nach zu vielen Fehlversuchen gesperrt."
+            "Anmeldung für %(object)s nach zu vielen Fehlversuchen gesperrt."
+        ),
+        "accounts.user.locked_out_unknown": gettext_lazy(
+            "Anmeldung mit einem unbekannten Benutzernamen (Kennung %(username_ref)s) nach zu "
+            "vielen Fehlversuchen gesperrt."
         ),
         "accounts.user.unlocked": gettext_lazy(
-            "%(actor)s hat die Anmeldesperre für „%(username)s“ aufgehoben."
+            "%(actor)s hat die Anmeldesperre für %(object)s aufgehoben."
+        ),
+        "accounts.user.unlocked_unknown": gettext_lazy(
+            "%(actor)s hat die Anmeldesperre für einen unbekannten Benutzernamen (Kennung "
+            "%(username_ref)s) aufgehoben."
         ),
     }
 )
@@ -258,6 +266,33 @@ def deactivate_user(actor, user) -> bool:
     return bool(updated)
 
 
+def username_reference(username: str) -> str:
+    """A short keyed reference to a typed username that matches no account.
+
+    Repeated attempts with the same name share it, but the name itself (often a password typed
+    into the wrong field) cannot be read back from the audit log.
+    """
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("newsroom.audit.username", (username or "").casefold()).hexdigest()[:12]
+
+
+def audit_login_event(action: str, *, username: str, actor=None) -> None:
+    """Audit a sign-in event about a typed ``username`` without storing what was typed.
+
+    A known account becomes the entry's object (``action``); an unknown name is logged as
+    ``<action>_unknown`` with :func:`username_reference` only.
+    """
+    user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if (
+        username
+    ) else None
+    if user is not None:
+        audit.log(action, actor=actor, obj=user)
+    else:
+        audit.log(f"{action}_unknown", actor=actor,
+                  data={"username_ref": username_reference(username)})
+
+
 def unlock_login(*, actor, username: str, ip_address: str | None = None) -> int:
     """Lift a login lockout (django-axes) for ``username``; returns the attempts removed."""
     from axes.utils import reset
@@ -270,5 +305,5 @@ def unlock_login(*, actor, username: str, ip_address: str | None = None) -> int:
         else:
             removed = reset(username=username)
         if removed:
-            audit.log("accounts.user.unlocked", actor=actor, data={"username": username})
+            audit_login_event("accounts.user.unlocked", username=username, actor=actor)
     return removed

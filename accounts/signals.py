@@ -2,14 +2,14 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from newsroom import audit
 
 from . import sessions, twofactor
-from .models import Membership
-from .services import sync_department_permissions
+from .models import Membership, User
+from .services import audit_login_event, sync_department_permissions
 
 
 @receiver(post_save, sender=Membership)
@@ -48,12 +48,28 @@ def record_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_locked_out)
 def record_lockout(sender, request, username, ip_address, **kwargs) -> None:
-    audit.log("accounts.user.locked_out", data={"username": username or ""})
+    # Never the typed name itself: people type passwords into the username field.
+    audit_login_event("accounts.user.locked_out", username=username or "")
 
 
 @receiver(user_login_failed)
 def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
-    audit.log("accounts.user.login_failed", data={"username": credentials.get("username", "")})
+    audit_login_event("accounts.user.login_failed", username=credentials.get("username") or "")
+
+
+@receiver(post_init, sender=User)
+def remember_superuser_flag(sender, instance, **kwargs) -> None:
+    instance._newsroom_was_superuser = instance.is_superuser
+
+
+@receiver(post_save, sender=User)
+def end_sessions_of_new_superuser(sender, instance, created, **kwargs) -> None:
+    # Sessions decided "no second factor needed" before the person became superuser end, so
+    # the next sign-in asks for the code or enrolment (the middleware re-checks too).
+    was = getattr(instance, "_newsroom_was_superuser", False)
+    instance._newsroom_was_superuser = instance.is_superuser
+    if not created and instance.is_superuser and not was:
+        sessions.end_all_sessions(instance)
 
 
 # Sent by accounts.services when a person is deactivated (by an administrator, the admin or a

@@ -9,12 +9,25 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from newsroom.middleware import client_ip
+
 from .models import ApiToken
 
 
 class _CurrentRates:
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class ClientAddressIdent:
+    """Count per client address as the audit log and the lockout see it.
+
+    DRF's own ``get_ident`` keys on the whole X-Forwarded-For header unless ``NUM_PROXIES`` is
+    set, so a client could start a fresh budget with every made-up header.
+    """
+
+    def get_ident(self, request) -> str:
+        return client_ip(request) or ""
 
 
 class ApiUserRateThrottle(_CurrentRates, UserRateThrottle):
@@ -30,5 +43,5 @@ class ApiUserRateThrottle(_CurrentRates, UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class ApiAnonRateThrottle(_CurrentRates, AnonRateThrottle):
+class ApiAnonRateThrottle(ClientAddressIdent, _CurrentRates, AnonRateThrottle):
     """Calls without a person are counted per client address."""

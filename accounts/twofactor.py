@@ -26,7 +26,6 @@ from newsroom import audit
 from newsroom.errors import DomainError, InvalidState, NotAllowed
 
 from . import permissions
-from .models import Membership
 from .roles import Role
 
 SESSION_STATE_KEY = "newsroom_2fa"
@@ -70,7 +69,8 @@ def is_required_for(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=REQUIRED_ROLES).exists()
+    # The permission module's role lookup: roles in inactive departments do not count.
+    return permissions.has_any_role(user, REQUIRED_ROLES)
 
 
 def authenticator(user) -> TOTPDevice | None:
@@ -165,10 +165,13 @@ def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def verify(request, code: str) -> None:
-    """The login's second step: accept a code from the app or an unused backup code."""
-    user = request.user
-    token = _normalise(code)
+def check_code(user, code: str):
+    """Accept a code from ``user``'s app or an unused backup code; returns the device.
+
+    A wrong code is audited and refused with a field error on ``code``. Shared by the login's
+    second step and the API token endpoint, so both doors accept and refuse the same codes.
+    """
+    token = _normalise(code or "")
     device = authenticator(user)
     if device is None:
         raise InvalidState(_("Für dieses Konto ist keine Zwei-Faktor-Anmeldung eingerichtet."))
@@ -176,14 +179,12 @@ def verify(request, code: str) -> None:
     if not (token.isdigit() and device.verify_token(token)):
         device = None
         for backup in StaticDevice.objects.filter(user=user, confirmed=True):
-            if backup.verify_token(token):
+            if token and backup.verify_token(token):
                 device, used_backup = backup, True
                 break
     if device is None:
         audit.log("accounts.otp.failed", obj=user)
         raise InvalidCode(_("Der Code stimmt nicht oder wurde schon benutzt."), field="code")
-    django_otp.login(request, device)
-    request.session[SESSION_STATE_KEY] = STATE_OK
     if used_backup:
         audit.log(
             "accounts.otp.backup_code_used",
@@ -191,6 +192,14 @@ def verify(request, code: str) -> None:
             obj=user,
             data={"remaining": backup_codes_left(user)},
         )
+    return device
+
+
+def verify(request, code: str) -> None:
+    """The login's second step: accept a code from the app or an unused backup code."""
+    device = check_code(request.user, code)
+    django_otp.login(request, device)
+    request.session[SESSION_STATE_KEY] = STATE_OK
 
 
 def remove(*, actor, user) -> None:

@@ -8,6 +8,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # Modules that register their audit actions at import time.
+        from . import checks  # noqa: F401  (system checks)
         from .retention import register_core_rules
         from .services import media, posts, privacy  # noqa: F401
 

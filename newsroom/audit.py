@@ -204,8 +204,11 @@ ACTION_MESSAGES: dict[str, Any] = {
     "accounts.user.created": gettext_lazy("%(actor)s hat das Konto %(object)s angelegt."),
     "accounts.user.logged_in": gettext_lazy("%(object)s hat sich angemeldet."),
     "accounts.user.logged_out": gettext_lazy("%(object)s hat sich abgemeldet."),
-    "accounts.user.login_failed": gettext_lazy(
-        "Fehlgeschlagene Anmeldung für „%(username)s“."
+    # The typed username is never stored (people type passwords into that field): a known
+    # account is the entry's object, an unknown name only a short keyed reference.
+    "accounts.user.login_failed": gettext_lazy("Fehlgeschlagene Anmeldung für %(object)s."),
+    "accounts.user.login_failed_unknown": gettext_lazy(
+        "Fehlgeschlagene Anmeldung mit einem unbekannten Benutzernamen (Kennung %(username_ref)s)."
     ),
     "accounts.user.password_changed": gettext_lazy("%(object)s hat das Passwort geändert."),
     "accounts.api_token.issued": gettext_lazy("%(actor)s hat ein API-Token erstellt."),

@@ -21,11 +21,21 @@ class PermissionsPolicyMiddleware:
 
 
 def client_ip(request) -> str | None:
-    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+    """The client's address: REMOTE_ADDR, or behind our own proxies the hop they appended.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so with N trusted proxies the
+    client is the N-th entry from the right; anything further left is whatever the client sent
+    and would let it pick its own address (and dodge the login lockout).
+    """
+    hops = getattr(settings, "NEWSROOM_TRUSTED_PROXY_COUNT", 0) or 0
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

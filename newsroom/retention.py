@@ -3,8 +3,11 @@
 Apps register a :class:`RetentionRule` for every kind of personal data they hold
 (at import time, from their ``apps.py`` ``ready()``). The periods come from the
 ``NEWSROOM_RETENTION_DAYS`` setting (environment ``NEWSROOM_RETENTION_DAYS``,
-e.g. ``inbox.messages=180,audit.entries=3650``) and fall back to each rule's
-default. The daily task :func:`newsroom.tasks.enforce_retention` calls
+e.g. ``inbox.messages=180,newsroom.audit_entries=3650``; the keys are those of
+:func:`retention_rules`, listed on ``/privacy/processing/``) and fall back to each
+rule's default. A period below a rule's ``minimum_days`` is never used, and the
+system checks ``newsroom.E101``-``E103`` (``newsroom/checks.py``) refuse unknown keys
+and too short periods at start-up. The daily task :func:`newsroom.tasks.enforce_retention` calls
 :func:`enforce_retention`, which asks every rule to delete or anonymise what is
 older than its period and writes one audit entry with the counts.
 """
@@ -39,6 +42,9 @@ class RetentionRule:
     action: str = "delete"  # "delete", "anonymise" or "keep": what happens at the end
     legal_basis: str = ""  # German, lazy: e.g. "Art. 6 Abs. 1 lit. e DSGVO"
     data_subjects: str = ""  # German, lazy: whose data (staff, citizens)
+    # The shortest period that may be configured: records that must outlive a typo in the
+    # environment (the audit log) set a higher floor.
+    minimum_days: int = 1
 
 
 _RULES: dict[str, RetentionRule] = {}
@@ -53,12 +59,19 @@ def retention_rules() -> list[RetentionRule]:
     return sorted(_RULES.values(), key=lambda rule: rule.key)
 
 
+def configured_retention_days() -> dict[str, int]:
+    """``NEWSROOM_RETENTION_DAYS`` as configured (key → days), unchecked."""
+    return dict(getattr(settings, "NEWSROOM_RETENTION_DAYS", {}) or {})
+
+
 def retention_days(key: str) -> int:
-    """The configured period for a kind of data, in days."""
-    configured = getattr(settings, "NEWSROOM_RETENTION_DAYS", {}) or {}
-    if key in configured:
-        return int(configured[key])
-    return _RULES[key].default_days
+    """The period for a kind of data, in days: configured or default, never below the minimum."""
+    rule = _RULES[key]
+    configured = configured_retention_days()
+    days = int(configured[key]) if key in configured else rule.default_days
+    if rule.purge is None:
+        return days
+    return max(days, rule.minimum_days)
 
 
 def enforce_retention(*, now: datetime | None = None) -> dict[str, int]:
@@ -126,8 +139,10 @@ def register_core_rules() -> None:
                   "Auskünfte nach Informationsfreiheitsgesetz und an die Presse; "
                   "Erkennung von Missbrauch (auch fehlgeschlagene Anmeldungen)."),
         personal_data=_("Name der handelnden Person, IP-Adresse, Aktion, betroffenes Objekt, "
-                        "bei fehlgeschlagenen Anmeldungen der eingegebene Benutzername"),
+                        "bei fehlgeschlagenen Anmeldungen das betroffene Konto (ein unbekannter "
+                        "Benutzername nur als verschlüsselte Kennung)"),
         default_days=1095,
+        minimum_days=365,
         purge=_purge_audit_entries,
         legal_basis=_("Art. 6 Abs. 1 lit. c und e DSGVO (Aktenführung, Datensicherheit)"),
         data_subjects=STAFF,

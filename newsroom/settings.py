@@ -296,7 +296,9 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Newsroom")
 # Tests sign in and fail on purpose many times; tests/security lowers the limit again.
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 1000 if TESTING else 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A username is locked from one address, and also on its own: spreading guesses over many
+# addresses (or faked X-Forwarded-For headers) does not buy more attempts.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.login.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.axes.client_ip"
@@ -482,6 +484,14 @@ SECURE_CSP = {
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+# Behind our own reverse proxy (production's default) the client address is the entry that
+# proxy appended to X-Forwarded-For: the right-most one, or the N-th from the right with N
+# proxies in a row. Entries further left come from the client and are never trusted; without
+# a proxy the header is ignored altogether (see newsroom.middleware.client_ip).
+NEWSROOM_BEHIND_PROXY = env_bool("NEWSROOM_BEHIND_PROXY", PRODUCTION)
+NEWSROOM_TRUSTED_PROXY_COUNT = (
+    env_int("NEWSROOM_TRUSTED_PROXY_COUNT", 1) if NEWSROOM_BEHIND_PROXY else 0
+)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
@@ -489,7 +499,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("NEWSROOM_BEHIND_PROXY", True):
+    if NEWSROOM_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging --------------------------------------------------------------------------------
@@ -508,8 +518,10 @@ LOGGING = {
 
 # --- Publishing -----------------------------------------------------------------------------
 NEWSROOM_PRESS_FROM_EMAIL = env_str("NEWSROOM_PRESS_FROM_EMAIL", "presse@stadt.example")
-# Retention periods in days per kind of personal data (see newsroom/retention.py), e.g.
-# NEWSROOM_RETENTION_DAYS="inbox.messages=180,audit.entries=3650".
+# Retention periods in days per kind of personal data (see newsroom/retention.py; keys as
+# listed on /privacy/processing/), e.g.
+# NEWSROOM_RETENTION_DAYS="inbox.messages=180,newsroom.audit_entries=3650".
+# Unknown keys and periods below a kind's minimum fail the system check (newsroom/checks.py).
 NEWSROOM_RETENTION_DAYS = env_int_map("NEWSROOM_RETENTION_DAYS")
 NEWSROOM_GRAPH_API_VERSION = env_str("NEWSROOM_GRAPH_API_VERSION", "v21.0")
 NEWSROOM_NETWORK_TIMEOUT_S = env_int("NEWSROOM_NETWORK_TIMEOUT_S", 20)

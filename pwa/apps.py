@@ -10,6 +10,9 @@ class PwaConfig(AppConfig):
         from newsroom.navigation import ENTRIES, NavigationEntry
 
         from . import rules, signals  # noqa: F401
+        from .retention import register_rules
+
+        register_rules()
 
         # The phone's first stop on the move: what goes out today.
         ENTRIES.append(NavigationEntry(_("Heute"), "pwa:today", "pwa.timeline"))

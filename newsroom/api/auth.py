@@ -1,4 +1,8 @@
-"""Personal API tokens: exchange username and password for a token (shown once)."""
+"""Personal API tokens: exchange username and password for a token (shown once).
+
+Whoever has an authenticator, or must use one, also sends a ``code`` (from the app or a backup
+code): the password alone never yields a token that the web login would not give.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from accounts import twofactor
 from accounts.services import issue_api_token
-from newsroom.errors import DomainError
+from accounts.throttling import ClientAddressIdent
+from newsroom.errors import DomainError, NotAllowed
 
 from . import serializers as s
 from .errors import NewsroomErrorsMixin
 
 
-class TokenThrottle(SimpleRateThrottle):
+class TokenThrottle(ClientAddressIdent, SimpleRateThrottle):
     """Password guessing through the API is slowed down per client address."""
 
     scope = "api_token"
@@ -34,6 +40,28 @@ class TokenThrottle(SimpleRateThrottle):
 
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
+
+
+class CodeRequired(DomainError):
+    code = "code_required"
+
+
+def _check_second_factor(user, code: str) -> None:
+    """Refuse password-only issuance for people with (or obliged to have) a second factor."""
+    if twofactor.authenticator(user) is not None:
+        if not code.strip():
+            raise CodeRequired(
+                _("Bitte geben Sie den Code aus Ihrer Authenticator-App oder einen Notfallcode "
+                  "an."),
+                field="code",
+            )
+        twofactor.check_code(user, code)
+    elif twofactor.is_required_for(user):
+        raise NotAllowed(
+            _("Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben. Bitte richten Sie "
+              "sie zuerst im Newsroom ein."),
+            code="second_factor_required",
+        )
 
 
 class TokenView(NewsroomErrorsMixin, APIView):
@@ -58,6 +86,7 @@ class TokenView(NewsroomErrorsMixin, APIView):
         )
         if user is None or not user.is_active:
             raise InvalidCredentials(_("Benutzername oder Passwort ist falsch."))
+        _check_second_factor(user, values["code"])
         token, key = issue_api_token(actor=user, name=values["name"] or "API")
         return Response(
             s.TokenSerializer({"token": key, "name": token.name}).data,

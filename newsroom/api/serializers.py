@@ -321,6 +321,11 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     name = serializers.CharField(required=False, allow_blank=True, default="API", max_length=100)
+    code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=32,
+        help_text="Code aus der Authenticator-App oder ein Notfallcode; nötig, wenn die "
+                  "Zwei-Faktor-Anmeldung eingerichtet oder vorgeschrieben ist.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -2,26 +2,30 @@
 
 ``export_personal_data`` collects everything the newsroom holds about a member of staff: their
 account, memberships, and every row of every app that refers to them (found through the foreign
-keys to the user model, so apps added later are covered without changes here). Secrets (token
-hashes, keys) are masked.
+keys to the user model, so apps added later are covered without changes here), and the audit
+entries by and about them. Secrets (token hashes, keys, push endpoints) are masked.
 
 ``erase_staff_member`` is what happens when someone leaves the city: the account is deactivated
 (sessions and tokens end, through ``accounts.services.deactivate_user``), memberships are
-revoked, personal data that serves only the person (notifications, calendar subscriptions) is
-deleted, their posts stay but are attributed to the department alone (the author link is
-removed), and the account itself is pseudonymised (name, e-mail and username replaced). The
-audit log keeps its entries with the name as it was at the time: it is the city's record of
-official acts (Art. 17(3)(b) DSGVO) and is purged by its own retention rule.
+revoked, personal data that serves only the person (notifications, calendar subscriptions, and
+whatever apps registered with :func:`register_staff_erasure`: second-factor devices, API tokens,
+push subscriptions and preferences) is deleted, their posts stay but are attributed to the
+department alone (the author link is removed), and the account itself is pseudonymised (name,
+e-mail and username replaced). The audit log keeps its entries with the name as it was at the
+time: it is the city's record of official acts (Art. 17(3)(b) DSGVO) and is purged by its own
+retention rule.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -46,8 +50,12 @@ audit.register_actions({
     ),
 })
 
-# Field names whose values are never exported (hashes of secrets, keys, endpoints of devices).
-_SECRET_FIELD = re.compile(r"hash|secret|token|key|password|credential|auth|p256dh", re.I)
+# Field names whose values are never exported (hashes of secrets, keys, push endpoints of
+# devices: the endpoint address is itself a credential for sending to the device). "author"
+# is a person, not a secret.
+_SECRET_FIELD = re.compile(
+    r"hash|secret|token|key|password|credential|auth(?!or)|p256dh|endpoint", re.I
+)
 # Models that are bookkeeping of other apps, not the person's data in the newsroom.
 _SKIPPED_MODELS = {
     "admin.logentry",
@@ -55,6 +63,22 @@ _SKIPPED_MODELS = {
     "accounts.membership",  # exported separately, with the department
 }
 ERASED_USERNAME_PREFIX = "ehemalig-"
+
+# What apps delete when a member of staff leaves: key → callable(user) returning how many rows
+# went. Apps register from their ``ready()`` (like retention rules), so data added later by an
+# app is erased without changes here. Hooks run inside the erasure's transaction, after the
+# account was deactivated and before it is pseudonymised (the old username is still there).
+StaffErasureHook = Callable[[Any], int]
+_ERASURE_HOOKS: dict[str, StaffErasureHook] = {}
+
+
+def register_staff_erasure(key: str, hook: StaffErasureHook) -> None:
+    """Register (or replace, on re-import) what an app deletes when a person leaves."""
+    _ERASURE_HOOKS[key] = hook
+
+
+def staff_erasure_hooks() -> list[tuple[str, StaffErasureHook]]:
+    return sorted(_ERASURE_HOOKS.items())
 
 
 def _require_admin(actor) -> None:
@@ -129,7 +153,11 @@ def personal_data(user) -> dict[str, Any]:
         if rows:
             key = f"{model._meta.label_lower}.{field_name}"
             data["records"][key] = rows
-    entries = AuditLogEntry.objects.filter(actor=user).order_by("id")
+    # Entries by the person and entries about them (their sign-ins, roles, lockouts).
+    about = models.Q(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    )
+    entries = AuditLogEntry.objects.filter(models.Q(actor=user) | about).order_by("id")
     data["audit_log"] = [
         {"id": entry.pk, "created_at": entry.created_at, "action": entry.action,
          "message": entry.message(), "ip_address": entry.ip_address}
@@ -190,6 +218,8 @@ def erase_staff_member(*, actor, user) -> ErasureResult:
         result.deleted["calendar_feed_tokens"] = CalendarFeedToken.objects.filter(
             user=locked
         ).delete()[0]
+        for key, hook in staff_erasure_hooks():
+            result.deleted[key] = hook(locked)
         locked.username = f"{ERASED_USERNAME_PREFIX}{locked.pk}"
         locked.first_name = ""
         locked.last_name = ""

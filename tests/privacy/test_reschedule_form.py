@@ -41,7 +41,21 @@ def test_it_refuses_the_past_and_nonsense(client, editor, draft):
     response = client.post(url, {"scheduled_at": past.strftime("%Y-%m-%dT%H:%M")}, follow=True)
     assert "in der Vergangenheit" in response.text
     response = client.post(url, {"scheduled_at": "morgen"}, follow=True)
+    assert "Bitte geben Sie Datum und Uhrzeit an" in response.text
+    response = client.post(url, {"scheduled_at": ""}, follow=True)
     assert "gültigen neuen Termin" in response.text
+
+
+def test_it_refuses_a_time_with_an_offset(client, editor, draft):
+    """The form takes Berlin wall-clock time only, as the browser's datetime-local sends it."""
+    client.force_login(editor)
+    before = draft.scheduled_at
+    later = timezone.now() + timedelta(days=6)
+    response = client.post(reverse("newsroom:post_reschedule", args=[draft.pk]), {
+        "scheduled_at": later.strftime("%Y-%m-%dT%H:%M+05:00")}, follow=True)
+    assert "Bitte geben Sie Datum und Uhrzeit an" in response.text
+    draft.refresh_from_db()
+    assert draft.scheduled_at == before
 
 
 def test_it_explains_a_time_lost_to_daylight_saving(client, editor, draft):
