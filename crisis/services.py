@@ -295,16 +295,10 @@ def _check_channels(crisis: Crisis, channel_account_ids: Iterable[int]) -> list[
 
 def _new_crisis_post(*, actor, crisis: Crisis, title: str, text: str,
                      channel_account_ids: list[int], media_ids: Sequence[int]) -> Post:
-    from newsroom.models import MediaAsset
     from newsroom.services import posts
 
     department = crisis_department()
-    media_ids = list(dict.fromkeys(media_ids))
-    if media_ids and MediaAsset.objects.filter(
-        pk__in=media_ids, department=department
-    ).count() != len(media_ids):
-        raise DomainError(_("Einige gewählte Medien gehören nicht zur Mediathek des Amts für "
-                            "Kommunikation."), field="media_ids")
+    media_ids = _check_crisis_media(media_ids)
     post = Post.objects.create(department=department, author=actor, title=title[:200])
     # The crisis scope decides the channels, not the department's usual grants.
     posts._write_content(post, posts.PostData(
@@ -373,9 +367,11 @@ class StatementData:
     media_ids: list[int] = field(default_factory=list)
 
 
-def _check_statement_media(media_ids: Iterable[int]) -> list[int]:
-    """The statement's media: from the crisis library, images described (it is sent unchecked
-    later, approved in advance)."""
+def _check_crisis_media(media_ids: Iterable[int]) -> list[int]:
+    """Media of a crisis message or holding statement, without repeats: from the crisis
+    library (the active Amt für Kommunikation), every image described. One rule for both,
+    although crisis messages are reviewed by a second person and statements are approved in
+    advance and then sent unchecked."""
     wanted = list(dict.fromkeys(media_ids))
     if not wanted:
         return wanted
@@ -405,7 +401,7 @@ def save_holding_statement(*, actor, data: StatementData,
     if not data.channel_account_ids:
         raise DomainError(_("Bitte wählen Sie mindestens einen Kanal."),
                           field="channel_account_ids")
-    media_ids = _check_statement_media(data.media_ids)
+    media_ids = _check_crisis_media(data.media_ids)
     now = _now()
     with transaction.atomic():
         if statement is None:
@@ -533,7 +529,12 @@ def _require_confirmable(actor, post: Post) -> None:
 
 
 def release_held_post(*, actor, post: Post) -> int:
-    """Confirm a held post as it is: due now, or at its own time if that is still ahead."""
+    """Confirm a held post as it is: due now, or at its own time if that is still ahead.
+
+    This deliberately does not go through ``reschedule_post`` (which refuses past times): a
+    post whose time passed during the crisis keeps its ``scheduled_at`` as the record of when
+    it was meant to go out, and only its held deliveries become due now.
+    """
     _require_confirmable(actor, post)
     now = _now()
     with transaction.atomic():
@@ -561,8 +562,11 @@ def reschedule_held_post(*, actor, post: Post, scheduled_at: datetime,
     from newsroom.services import posts
 
     _require_confirmable(actor, post)
-    if scheduled_at is None or scheduled_at <= _now():
-        raise DomainError(_("Die neue Zeit liegt in der Vergangenheit."), field="scheduled_at")
+    if scheduled_at is None:
+        raise DomainError(_("Bitte geben Sie einen gültigen neuen Termin an."),
+                          field="scheduled_at")
+    # Checked before the audit entry is written; ``reschedule_post`` checks it again.
+    posts.require_future_time(scheduled_at)
     with transaction.atomic():
         if not held_deliveries().filter(post=post).exists():
             raise InvalidState(_("Dieser Beitrag ist nicht (mehr) angehalten."))

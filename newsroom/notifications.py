@@ -58,16 +58,9 @@ def approvers_of(post: Post) -> list:
 def crisis_team(exclude=()) -> list:
     """Who approves crisis messages: duty editors, administrators and the heads of the Amt für
     Kommunikation (``accounts.permissions.is_crisis_team``), day and night."""
-    from django.db.models import Q
+    from accounts.permissions import crisis_team_members
 
-    from accounts.permissions import CRISIS_TEAM_DEPARTMENT_NUMBER
-
-    return list(User.objects.filter(
-        Q(memberships__role__in=(Role.DUTY_EDITOR, Role.ADMIN))
-        | Q(memberships__role=Role.HEAD,
-            memberships__department__number=CRISIS_TEAM_DEPARTMENT_NUMBER),
-        is_active=True, memberships__department__is_active=True,
-    ).exclude(pk__in=exclude).distinct())
+    return list(crisis_team_members().exclude(pk__in=exclude))
 
 
 def unread_count(user) -> int:

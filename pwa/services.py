@@ -44,7 +44,7 @@ audit.register_actions({
 # Kinds that reach people even in their quiet hours.
 IGNORES_QUIET_HOURS = frozenset({NotificationKind.CRISIS})
 # Kinds offered on the settings page, in this order.
-CONFIGURABLE_KINDS = [kind for kind in NotificationKind]
+CONFIGURABLE_KINDS = list(NotificationKind)
 PUSH_TTL_S = 60 * 60 * 12
 
 

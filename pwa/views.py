@@ -115,7 +115,10 @@ def service_worker(request):
 @require_GET
 def offline(request):
     """Shown by the service worker when a page cannot be loaded: nobody's data on it."""
-    # The service worker caches this page; rendered as for a visitor so no name sticks in it.
+    # Rendered as for a visitor even when someone logged in opens it directly: the service
+    # worker caches it (fetched with credentials omitted) and shows that copy to whoever uses
+    # the device next, and a browser may answer that fetch from an HTTP cache filled by an
+    # earlier, logged-in visit. No copy of this page may carry a name or personal navigation.
     request.user = AnonymousUser()
     return render(request, "pwa/offline.html")
 
@@ -150,9 +153,8 @@ def settings_page(request):
          "ignores_quiet": kind in services.IGNORES_QUIET_HOURS}
         for kind, label in kinds
     ]
-    devices = PushSubscription.objects.filter(user=request.user).only(
-        "user_agent", "created_at", "last_success_at"
-    )
+    # Whole rows: the page shows the browser and date and hands the endpoints to push.js.
+    devices = PushSubscription.objects.filter(user=request.user)
     return render(request, "pwa/settings.html", {
         "rows": rows,
         "quiet": quiet,

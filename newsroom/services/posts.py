@@ -249,11 +249,16 @@ def update_post(*, actor, post: Post, data: PostData, expected_version: int | No
     return post
 
 
+def require_future_time(scheduled_at: datetime | None) -> None:
+    """A post is moved only to a time still ahead (``None``, "on approval", is always fine)."""
+    if scheduled_at is not None and scheduled_at <= timezone.now():
+        raise DomainError(_("Die neue Zeit liegt in der Vergangenheit."), field="scheduled_at")
+
+
 def _reschedule(actor, post: Post, old_time) -> None:
     from approvals import services as approvals
 
-    if post.scheduled_at is not None and post.scheduled_at <= timezone.now():
-        raise DomainError(_("Die neue Zeit liegt in der Vergangenheit."), field="scheduled_at")
+    require_future_time(post.scheduled_at)
     post.updated_at = timezone.now()
     post.save(update_fields=["scheduled_at", "updated_at"])
     audit.log(
@@ -271,7 +276,9 @@ def _reschedule(actor, post: Post, old_time) -> None:
 
 def reschedule_post(*, actor, post: Post, scheduled_at: datetime | None,
                     expected_version: int | None = None) -> Post:
-    """Move a post in time (calendar). Follows the review rules of ``update_post``."""
+    """Move a post in time (calendar, post page, crisis follow-up). Follows the review rules of
+    ``update_post``; the new time must lie ahead."""
+    require_future_time(scheduled_at)
     data = data_from_post(post)
     data.scheduled_at = scheduled_at
     return update_post(actor=actor, post=post, data=data, expected_version=expected_version)

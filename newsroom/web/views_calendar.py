@@ -160,8 +160,6 @@ def calendar_move(request, pk: int):
     new_start = calendar.parse_moment(request.POST.get("start"))
     if new_start is None:
         return _json_error(_("Bitte geben Sie eine gültige neue Zeit an."))
-    if new_start <= timezone.now():
-        return _json_error(_("Die neue Zeit liegt in der Vergangenheit."))
     version = request.POST.get("version", "")
     was = post.status
     try:

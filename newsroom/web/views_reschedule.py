@@ -3,30 +3,28 @@ drag and drop (WCAG 2.1.1), through the same service function."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from newsroom import calendar
 from newsroom.errors import DomainError
 from newsroom.services import posts as post_services
-from newsroom.timezones import berlin_wall_clock_to_aware
+from newsroom.web.fields import BerlinDateTimeField
 
 
-def _parse_local(value: str) -> datetime | None:
-    """A ``datetime-local`` value (Berlin wall-clock time) as an aware datetime; a time that
-    does not exist or exists twice (change of daylight saving time) raises DomainError."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return berlin_wall_clock_to_aware(moment)
+class RescheduleForm(forms.Form):
+    """The new time as Berlin wall-clock time; whether it lies ahead is the service's rule."""
+
+    scheduled_at = BerlinDateTimeField(
+        error_messages={"required": gettext_lazy("Bitte geben Sie einen gültigen neuen Termin an.")}
+    )
+    version = forms.IntegerField(required=False, min_value=0)
 
 
 @login_required
@@ -34,22 +32,17 @@ def _parse_local(value: str) -> datetime | None:
 def post_reschedule(request, pk: int):
     post = get_object_or_404(calendar.visible_posts(request.user), pk=pk)
     permissions.require(request.user, "post.edit", post)
-    try:
-        new_time = _parse_local(request.POST.get("scheduled_at", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        errors = form.errors.get("scheduled_at") or [
+            _("Die gelesene Fassung fehlt. Bitte laden Sie die Seite neu.")
+        ]
+        messages.error(request, errors[0])
         return redirect("newsroom:post_detail", pk=post.pk)
-    if new_time is None:
-        messages.error(request, _("Bitte geben Sie einen gültigen neuen Termin an."))
-        return redirect("newsroom:post_detail", pk=post.pk)
-    if new_time <= timezone.now():
-        messages.error(request, _("Die neue Zeit liegt in der Vergangenheit."))
-        return redirect("newsroom:post_detail", pk=post.pk)
-    version = request.POST.get("version", "")
     try:
         moved = post_services.reschedule_post(
-            actor=request.user, post=post, scheduled_at=new_time,
-            expected_version=int(version) if version.isdigit() else None,
+            actor=request.user, post=post, scheduled_at=form.cleaned_data["scheduled_at"],
+            expected_version=form.cleaned_data["version"],
         )
     except DomainError as exc:
         messages.error(request, exc.message)

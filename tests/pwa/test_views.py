@@ -186,3 +186,19 @@ def test_admin_removes_a_device_through_the_service(client, comms_department, ed
     assert not PushSubscription.objects.exists()
     entry = AuditLogEntry.objects.get(action="pwa.subscription.removed")
     assert entry.actor == administrator
+
+
+def test_the_settings_page_costs_the_same_with_one_or_five_devices(client, editor, new_device):
+    new_device(editor)
+    client.force_login(editor)
+    client.get(reverse("pwa:settings"))  # session and access warmed up
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("pwa:settings"))
+    for _ in range(4):
+        new_device(editor)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("pwa:settings"))
+    assert len(five) == len(one)
+    endpoints = PushSubscription.objects.filter(user=editor).values_list("endpoint", flat=True)
+    assert len(endpoints) == 5
+    assert all(endpoint in page.content.decode() for endpoint in endpoints)
