@@ -156,8 +156,12 @@ def route(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie ein Amt."))
         return _back(conversation)
-    conversation_services.route(actor=request.user, conversation=conversation,
-                                department=form.cleaned_data["department"])
+    try:
+        conversation_services.route(actor=request.user, conversation=conversation,
+                                    department=form.cleaned_data["department"])
+    except DomainError as error:
+        _error(request, error)
+        return _back(conversation)
     messages.success(request, _("Die Unterhaltung ist an %(department)s weitergeleitet.")
                      % {"department": form.cleaned_data["department"].name})
     if not permissions.can(request.user, "conversation.handle", conversation):
@@ -245,6 +249,18 @@ def _find_reply(request, pk: int) -> Reply:
     ).filter(conversation__in=figures.findable_conversations(request.user)), pk=pk)
 
 
+def _reply_action(request, pk: int, action, success: str = ""):
+    """Run a transition on one of the person's replies; a refusal becomes a message."""
+    reply = _reply(request, pk)
+    try:
+        action(reply)
+        if success:
+            messages.success(request, success)
+    except DomainError as error:
+        _error(request, error)
+    return _back(reply.conversation)
+
+
 def _reply(request, pk: int) -> Reply:
     reply = _find_reply(request, pk)
     permissions.require(request.user, "conversation.handle", reply.conversation)
@@ -254,23 +270,15 @@ def _reply(request, pk: int) -> Reply:
 @login_required
 @require_POST
 def submit_reply(request, pk: int):
-    reply = _reply(request, pk)
-    try:
-        replies.submit(actor=request.user, reply=reply)
-    except DomainError as error:
-        _error(request, error)
-    return _back(reply.conversation)
+    return _reply_action(request, pk, lambda reply: replies.submit(
+        actor=request.user, reply=reply))
 
 
 @login_required
 @require_POST
 def discard_reply(request, pk: int):
-    reply = _reply(request, pk)
-    try:
-        replies.discard(actor=request.user, reply=reply)
-    except DomainError as error:
-        _error(request, error)
-    return _back(reply.conversation)
+    return _reply_action(request, pk, lambda reply: replies.discard(
+        actor=request.user, reply=reply))
 
 
 @login_required
@@ -295,13 +303,8 @@ def discard_unknown_reply(request, pk: int):
 @login_required
 @require_POST
 def retry_reply(request, pk: int):
-    reply = _reply(request, pk)
-    try:
-        sending.retry(actor=request.user, reply=reply)
-        messages.success(request, _("Ein neuer Versuch ist angestoßen."))
-    except DomainError as error:
-        _error(request, error)
-    return _back(reply.conversation)
+    return _reply_action(request, pk, lambda reply: sending.retry(
+        actor=request.user, reply=reply), success=_("Ein neuer Versuch ist angestoßen."))
 
 
 @login_required
