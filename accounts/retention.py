@@ -6,10 +6,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.retention import RetentionRule, register_retention
+from newsroom.retention import EMPLOYMENT, STAFF, RetentionRule, register_retention
 
-_STAFF = _("Beschäftigte der Stadtverwaltung")
-_EMPLOYMENT = _("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)")
 _SECURITY = _("Art. 6 Abs. 1 lit. c und e DSGVO, Art. 32 DSGVO (Sicherheit der Verarbeitung)")
 
 
@@ -42,7 +40,7 @@ def register_rules() -> None:
         default_days=1,
         purge=_purge_login_attempts,
         legal_basis=_SECURITY,
-        data_subjects=_STAFF,
+        data_subjects=STAFF,
     ))
     register_retention(RetentionRule(
         key="accounts.sessions",
@@ -53,7 +51,7 @@ def register_rules() -> None:
         default_days=7,
         purge=_purge_sessions,
         legal_basis=_SECURITY,
-        data_subjects=_STAFF,
+        data_subjects=STAFF,
     ))
     register_retention(RetentionRule(
         key="accounts.revoked_api_tokens",
@@ -62,8 +60,8 @@ def register_rules() -> None:
         personal_data=_("Person, Bezeichnung, Erstellung, letzte Nutzung, Widerruf"),
         default_days=90,
         purge=_purge_revoked_api_tokens,
-        legal_basis=_EMPLOYMENT,
-        data_subjects=_STAFF,
+        legal_basis=EMPLOYMENT,
+        data_subjects=STAFF,
     ))
     register_retention(RetentionRule(
         key="accounts.second_factor",
@@ -74,7 +72,7 @@ def register_rules() -> None:
         purge=None,
         action="keep",
         legal_basis=_SECURITY,
-        data_subjects=_STAFF,
+        data_subjects=STAFF,
     ))
 
 

@@ -91,7 +91,9 @@ def enforce_retention(*, now: datetime | None = None) -> dict[str, int]:
 
 # --- The newsroom core's own kinds of personal data -------------------------------------------
 STAFF = _("Beschäftigte der Stadtverwaltung")
+EMPLOYMENT = _("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)")
 PUBLIC_TASK = _("Art. 6 Abs. 1 lit. e DSGVO (Öffentlichkeitsarbeit der Stadt)")
+CITIZENS = _("Bürger/innen, die der Stadt in sozialen Netzwerken schreiben")
 
 
 def _purge_notifications(cutoff: datetime) -> int:
@@ -129,7 +131,7 @@ def register_core_rules() -> None:
         personal_data=_("Empfänger/in, Text, gelesen/versandt am"),
         default_days=180,
         purge=_purge_notifications,
-        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        legal_basis=EMPLOYMENT,
         data_subjects=STAFF,
     ))
     register_retention(RetentionRule(
@@ -154,7 +156,7 @@ def register_core_rules() -> None:
         personal_data=_("Person, Zeitpunkt der Erstellung und des Widerrufs"),
         default_days=30,
         purge=_purge_calendar_feed_tokens,
-        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        legal_basis=EMPLOYMENT,
         data_subjects=STAFF,
     ))
     register_retention(RetentionRule(
@@ -177,6 +179,6 @@ def register_core_rules() -> None:
         default_days=0,
         purge=None,
         action="keep",
-        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
+        legal_basis=EMPLOYMENT,
         data_subjects=STAFF,
     ))

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.retention import RetentionRule, register_retention
+from newsroom.retention import EMPLOYMENT, STAFF, RetentionRule, register_retention
 
 
 def purge_push_subscriptions(cutoff: datetime) -> int:
@@ -45,6 +45,6 @@ def register_rules() -> None:
                         "eingerichtet und zuletzt zugestellt am, Zustellvermerke"),
         default_days=180,
         purge=purge_push_subscriptions,
-        legal_basis=_("§ 26 BDSG / Landesdatenschutzgesetz (Beschäftigtendaten)"),
-        data_subjects=_("Beschäftigte der Stadtverwaltung"),
+        legal_basis=EMPLOYMENT,
+        data_subjects=STAFF,
     ))

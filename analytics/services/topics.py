@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from accounts import permissions
 from accounts.roles import DepartmentPermission
 from newsroom import audit
-from newsroom.retention import RetentionRule, register_retention
+from newsroom.retention import CITIZENS, PUBLIC_TASK, RetentionRule, register_retention
 
 from ..models import TopicCount, TopicSurge
 
@@ -368,7 +368,6 @@ def register_topic_retention() -> None:
                                    "Verweise auf deren Unterhaltungen"),
         default_days=365,
         purge=purge_topics,
-        legal_basis=gettext_lazy("Art. 6 Abs. 1 lit. e DSGVO (Öffentlichkeitsarbeit der Stadt)"),
-        data_subjects=gettext_lazy("Bürger/innen, die der Stadt in sozialen Netzwerken "
-                                   "schreiben"),
+        legal_basis=PUBLIC_TASK,
+        data_subjects=CITIZENS,
     ))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import permissions
 from newsroom import audit
-from newsroom.retention import RetentionRule, register_retention
+from newsroom.retention import CITIZENS, PUBLIC_TASK, RetentionRule, register_retention
 from newsroom.spreadsheets import safe_cell
 
 from ..models import CitizenAccount, Conversation, Message, MessageDirection
@@ -63,8 +63,8 @@ register_retention(RetentionRule(
     default_days=365,
     purge=purge_messages,
     action="anonymise",
-    legal_basis=gettext_lazy("Art. 6 Abs. 1 lit. e DSGVO (Öffentlichkeitsarbeit der Stadt)"),
-    data_subjects=gettext_lazy("Bürger/innen, die der Stadt in sozialen Netzwerken schreiben"),
+    legal_basis=PUBLIC_TASK,
+    data_subjects=CITIZENS,
 ))
 
 
